@@ -1,0 +1,122 @@
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+// The identity domain's origin, whatever the user pasted: a trailing slash, a copied
+// `/oauth2/v1/...` or console path, or no scheme at all (then https, as IDCS always is).
+const DOMAIN_ORIGIN =
+	'(($self["domainUrl"] || "").trim().match(/^(?:[a-z][a-z0-9+.-]*:\\/\\/)?[^\\/?#\\s]*/i)[0].replace(/^(?![a-z][a-z0-9+.-]*:\\/\\/)/i, "https://"))';
+
+// IDCS issues a refresh token only when the scope carries offline_access. The user's
+// resource scope is kept as pasted (Fusion scopes glue audience and scope together).
+const SCOPE_WITH_OFFLINE_ACCESS =
+	'={{ (($self["resourceScope"] || "") + " offline_access").trim().split(/\\s+/).filter((scope, index, all) => all.indexOf(scope) === index).join(" ") }}';
+
+export class IdcsOAuth2Api implements ICredentialType {
+	name = 'idcsOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Oracle IDCS OAuth2 API';
+
+	icon: Icon = { light: 'file:idcs.svg', dark: 'file:idcs.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-field-service-token#credential';
+
+	httpRequestNode = {
+		name: 'Oracle IDCS (Field Service, Fusion)',
+		docsUrl: 'https://docs.oracle.com/en/cloud/paas/identity-cloud/rest-api/ACWebServerAppAuth.html',
+		apiBaseUrlPlaceholder: 'https://<instance>.fs.ocs.oraclecloud.com/rest/ofscCore/v1/',
+	};
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Identity Domain URL',
+			name: 'domainUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com',
+			description:
+				'The URL of the IDCS / OCI IAM identity domain that protects Field Service or Fusion. In the OCI console: Identity & Security > Domains > your domain > Domain URL.',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description:
+				'The client ID of the integrated application: Domain > Integrated applications > your application > OAuth configuration',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'The client secret shown beside the client ID. Leave empty for a Mobile Application (a public client has no secret).',
+		},
+		{
+			displayName: 'Resource Scope',
+			name: 'resourceScope',
+			type: 'string',
+			default: '',
+			placeholder: 'urn:opc:resource:fa:instanceid=1234567urn:opc:resource:consumer::all',
+			description:
+				'The scope of the resource the token is for, pasted as shown in the application\'s resource list. offline_access is added for you, so that IDCS issues a refresh token.',
+		},
+		{
+			displayName: 'Client Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{
+					name: 'Basic Auth Header',
+					value: 'header',
+					description: 'Authorization: Basic with client ID and secret, as curl -u does',
+				},
+				{
+					name: 'Body Fields',
+					value: 'body',
+					description:
+						'Client_id and client_secret as form fields; also the choice for a Mobile Application without secret',
+				},
+			],
+			default: 'header',
+			description:
+				'How the client ID and secret are sent to the IDCS token endpoint. A Confidential Application accepts both; a Mobile Application (public client, no secret) sends only its client ID.',
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `={{ ${DOMAIN_ORIGIN} }}/oauth2/v1/authorize`,
+			required: true,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `={{ ${DOMAIN_ORIGIN} }}/oauth2/v1/token`,
+			required: true,
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: SCOPE_WITH_OFFLINE_ACCESS,
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+	];
+}

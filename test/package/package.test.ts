@@ -1,0 +1,61 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
+
+const root = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+function filesUnder(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		return statSync(path).isDirectory() ? filesUnder(path) : [path];
+	});
+}
+
+describe('the published package (after npm run build)', () => {
+	it('follows the community node conventions', () => {
+		expect(pkg.name).toBe('n8n-nodes-field-service-token');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.dependencies).toBeUndefined();
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		for (const script of ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish']) {
+			expect(pkg.scripts[script]).toBeUndefined();
+		}
+		expect(pkg.n8n).toEqual({
+			n8nNodesApiVersion: 1,
+			strict: true,
+			credentials: ['dist/credentials/IdcsOAuth2Api.credentials.js'],
+			nodes: ['dist/nodes/FieldServiceToken/FieldServiceToken.node.js'],
+		});
+	});
+
+	it('has in dist/ every file the n8n section lists, with the icons and codex beside them', () => {
+		const expected = [
+			...pkg.n8n.credentials,
+			...pkg.n8n.nodes,
+			'dist/credentials/idcs.svg',
+			'dist/credentials/idcs.dark.svg',
+			'dist/nodes/FieldServiceToken/FieldServiceToken.node.json',
+			'dist/nodes/FieldServiceToken/fieldServiceToken.svg',
+			'dist/nodes/FieldServiceToken/fieldServiceToken.dark.svg',
+		];
+		for (const file of expected) expect(existsSync(join(root, file))).toBe(true);
+	});
+
+	it('ships code that requires n8n-workflow and Node\'s crypto only', () => {
+		const required = new Set<string>();
+		for (const file of filesUnder(join(root, 'dist')).filter((f) => f.endsWith('.js'))) {
+			for (const match of readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+				if (!match[1].startsWith('.')) required.add(match[1]);
+			}
+		}
+		expect([...required].sort()).toEqual(['crypto', 'n8n-workflow']);
+	});
+
+	it('points its codex at full documentation URLs', () => {
+		const codex = JSON.parse(readFileSync(join(root, 'nodes/FieldServiceToken/FieldServiceToken.node.json'), 'utf8'));
+		expect(codex.node).toBe('n8n-nodes-field-service-token.fieldServiceToken');
+		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map((d: { url: string }) => d.url);
+		for (const url of urls) expect(url).toMatch(/^https:\/\//);
+	});
+});
