@@ -1,0 +1,111 @@
+/**
+ * Failures of a token request, named as RFC 6749 5.2 names them where the server said so,
+ * and by what went wrong on the way otherwise. Messages never carry a secret: they are
+ * written here from fixed text, and server text passes through `redact` first.
+ */
+export type OAuthErrorCode =
+	| 'invalid_grant'
+	| 'invalid_client'
+	| 'invalid_scope'
+	| 'unauthorized_client'
+	| 'unsupported_grant_type'
+	| 'invalid_request'
+	| 'server_error'
+	| 'temporarily_unavailable'
+	| 'unexpected_status'
+	| 'non_json_response'
+	| 'invalid_token_response'
+	| 'missing_refresh_token'
+	| 'timeout'
+	| 'connection_refused'
+	| 'host_not_found'
+	| 'tls_failure'
+	| 'network_failure'
+	| 'invalid_input'
+	| 'invalid_domain_url'
+	| 'insecure_domain_url';
+
+export class OAuthError extends Error {
+	/** What to do about it, for the person running the workflow. */
+	readonly hint: string;
+
+	/** The HTTP status of the token endpoint's answer, when there was one. */
+	readonly httpStatus?: number;
+
+	/** The server's own `error_description`, redacted. */
+	readonly serverDescription?: string;
+
+	constructor(
+		readonly code: OAuthErrorCode,
+		message: string,
+		hint: string,
+		details: { httpStatus?: number; serverDescription?: string } = {},
+	) {
+		super(message);
+		this.name = 'OAuthError';
+		this.hint = hint;
+		this.httpStatus = details.httpStatus;
+		this.serverDescription = details.serverDescription;
+	}
+}
+
+const REDACTED = '[redacted]';
+
+/** Replaces every occurrence of each secret (and its URL-encoded form) in `text`. */
+export function redact(text: string, secrets: readonly string[]): string {
+	let result = text;
+	for (const secret of secrets) {
+		if (secret.length < 4) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])) {
+			result = result.split(form).join(REDACTED);
+		}
+	}
+	return result;
+}
+
+const REFRESH_TOKEN_LIFETIME =
+	'IDCS refresh tokens are single use and expire (7 days by default, set per application), so a workflow that runs less often than that needs a new one';
+
+const HINTS: Record<string, string> = {
+	invalid_grant: `Authorize again with offline_access in the scope to get a new refresh token (reconnect the credential, or run getAuthorizationCode again from the plugin). ${REFRESH_TOKEN_LIFETIME}.`,
+	invalid_client:
+		'Check the client ID and secret in the credential, and the Client Authentication choice: a Confidential Application takes a Basic header or body fields, a Mobile Application (public client) sends its client ID only.',
+	invalid_scope:
+		'Check the resource scope against the application\'s resources in the IDCS console (Integrated applications > your application > OAuth configuration > Resources).',
+	unauthorized_client:
+		'In the IDCS console, allow the Refresh Token and Authorization Code grant types for this application (OAuth configuration > Client configuration).',
+	unsupported_grant_type:
+		'The endpoint does not take this grant: check that the domain URL points at the IDCS identity domain.',
+	invalid_request:
+		'IDCS rejected the request as malformed. Check the domain URL, the redirect URI and the Client Authentication choice.',
+};
+
+const SERVER_ERROR_MESSAGES: Record<string, string> = {
+	invalid_grant: 'The refresh token or authorization code was rejected: it is expired, revoked or already used',
+	invalid_client: 'IDCS did not accept the client credentials',
+	invalid_scope: 'IDCS did not accept the requested scope',
+	unauthorized_client: 'The IDCS application is not allowed to use this grant type',
+	unsupported_grant_type: 'The token endpoint does not support this grant type',
+	invalid_request: 'IDCS rejected the token request',
+};
+
+/** The error for a JSON error answer of the token endpoint (RFC 6749 5.2). */
+export function serverError(
+	error: string,
+	description: string | undefined,
+	httpStatus: number,
+	secrets: readonly string[],
+): OAuthError {
+	const known = SERVER_ERROR_MESSAGES[error];
+	const code = (known ? error : 'unexpected_status') as OAuthErrorCode;
+	const message = known
+		? `${known} (${error})`
+		: `The IDCS token endpoint answered HTTP ${httpStatus} with error "${redact(error, secrets).slice(0, 80)}"`;
+	const hint =
+		HINTS[error] ??
+		'Check the IDCS application configuration and try again; if it persists, look for the request in the IDCS audit log.';
+	return new OAuthError(code, message, hint, {
+		httpStatus,
+		serverDescription: description === undefined ? undefined : redact(description, secrets).slice(0, 500),
+	});
+}

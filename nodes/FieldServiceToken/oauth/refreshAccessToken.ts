@@ -1,0 +1,85 @@
+import type { ClientAuthentication } from './clientAuthentication';
+import type { HttpTransport, Sleep } from './http';
+import { refreshTokenGrantRequest } from './refreshTokenGrant';
+import { sendTokenRequest } from './sendTokenRequest';
+import { isValidBeyond, type TokenCache, type TokenChain, type TokenContext } from './tokenCache';
+import type { TokenSet } from './tokenResponse';
+
+export interface RefreshAccessTokenInput {
+	tokenEndpoint: string;
+	refreshToken: string;
+	scope?: string;
+	clientAuthentication: ClientAuthentication;
+	/** The secret behind `clientAuthentication` ('' for a public client); part of the cache key. */
+	clientSecret: string;
+	/** Reuse a cached token valid for more than `marginSeconds`; off means a call every time. */
+	reuse: { enabled: boolean; marginSeconds: number };
+	timeoutMs?: number;
+}
+
+export interface RefreshAccessTokenDeps {
+	transport: HttpTransport;
+	sleep: Sleep;
+	cache: TokenCache;
+	now?: () => number;
+}
+
+export interface RefreshAccessTokenResult {
+	tokenSet: TokenSet;
+	/** The refresh token to keep from now on (IDCS refresh tokens are single use). */
+	refreshToken: string;
+	refreshTokenRotated: boolean;
+	/** No call was made for this request: a cached token, or a call already under way, answered it. */
+	fromCache: boolean;
+}
+
+/**
+ * The refresh_token grant with reuse and single flight: a token still valid beyond the margin is
+ * returned without a call; requests for one lineage that arrive while its call is under way wait
+ * for that call instead of presenting the same single-use refresh token twice; and a refresh
+ * token this process already saw rotated is replaced by its newest successor before it is sent.
+ */
+export async function refreshAccessToken(
+	input: RefreshAccessTokenInput,
+	deps: RefreshAccessTokenDeps,
+): Promise<RefreshAccessTokenResult> {
+	const now = deps.now ?? Date.now;
+	const presented = input.refreshToken.trim();
+	// Builds (and so checks) the request before the cache is asked: bad input fails the same way either way.
+	const request = refreshTokenGrantRequest({ ...input, refreshToken: presented });
+	const context: TokenContext = {
+		tokenEndpoint: request.url,
+		clientAuthenticationMethod: input.clientAuthentication.method,
+		clientId: input.clientAuthentication.clientId,
+		clientSecret: input.clientSecret,
+		scope: input.scope?.trim() ?? '',
+	};
+	const key = deps.cache.key(context, presented);
+	const chain = deps.cache.find(key);
+
+	const answer = (from: TokenChain, fromCache: boolean): RefreshAccessTokenResult => ({
+		tokenSet: from.tokenSet,
+		refreshToken: from.refreshToken,
+		refreshTokenRotated: from.refreshToken !== presented,
+		fromCache,
+	});
+
+	if (chain && input.reuse.enabled && isValidBeyond(chain.tokenSet, now(), input.reuse.marginSeconds * 1000)) {
+		return answer(chain, true);
+	}
+
+	const { chain: refreshed, joined } = await deps.cache.singleFlight(chain ?? key, async () => {
+		const current = chain?.refreshToken ?? presented;
+		const tokenSet = await sendTokenRequest(
+			current === presented ? request : refreshTokenGrantRequest({ ...input, refreshToken: current }),
+			{
+				transport: deps.transport,
+				sleep: deps.sleep,
+				secrets: [...input.clientAuthentication.secrets, presented, current],
+				now,
+			},
+		);
+		return deps.cache.record(context, key, tokenSet, tokenSet.refreshToken ?? current);
+	});
+	return answer(refreshed, joined);
+}

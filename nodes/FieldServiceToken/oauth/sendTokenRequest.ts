@@ -1,0 +1,106 @@
+import { OAuthError } from './errors';
+import type { HttpRequest, HttpResponse, HttpTransport, Sleep } from './http';
+import { processTokenResponse, type TokenSet } from './tokenResponse';
+
+/** 429 and 503 say the request was not processed, so resending its refresh token is safe. */
+const NOT_PROCESSED = new Set([429, 503]);
+export const MAX_RETRIES = 2;
+export const MAX_RETRY_AFTER_MS = 30_000;
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+
+export interface SendOptions {
+	transport: HttpTransport;
+	sleep: Sleep;
+	/** Values the request carries that must stay out of errors. */
+	secrets: readonly string[];
+	now?: () => number;
+}
+
+function retryAfterMs(response: HttpResponse, attempt: number, now: number): number | undefined {
+	const header = response.headers['retry-after']?.trim();
+	if (!header) return DEFAULT_RETRY_AFTER_MS * 2 ** attempt;
+	const seconds = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - now;
+	if (!Number.isFinite(seconds)) return DEFAULT_RETRY_AFTER_MS * 2 ** attempt;
+	const wait = Math.max(0, seconds);
+	return wait <= MAX_RETRY_AFTER_MS ? wait : undefined;
+}
+
+function errorCode(error: unknown): string {
+	if (typeof error !== 'object' || error === null) return '';
+	const { code, cause } = error as { code?: unknown; cause?: unknown };
+	if (typeof code === 'string' && code) return code;
+	return cause ? errorCode(cause) : '';
+}
+
+/** Names a transport failure by its error code only: library messages may quote the request. */
+export function transportError(error: unknown, request: HttpRequest): OAuthError {
+	const code = errorCode(error);
+	const host = new URL(request.url).host;
+	const message = error instanceof Error ? error.message : '';
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
+		return new OAuthError(
+			'timeout',
+			`The IDCS token endpoint at ${host} did not answer${request.timeoutMs > 0 ? ` within ${Math.round(request.timeoutMs / 1000)} s` : ' in time'}`,
+			'Try again, or raise the Timeout option. The request was not resent, because IDCS may already have used the refresh token: if the next run says the token was already used, authorize again.',
+		);
+	}
+	if (code === 'ECONNREFUSED') {
+		return new OAuthError(
+			'connection_refused',
+			`The connection to ${host} was refused`,
+			'Check the Identity Domain URL in the credential, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) of n8n.',
+		);
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return new OAuthError(
+			'host_not_found',
+			`The host ${host} was not found`,
+			'Check the Identity Domain URL in the credential, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com',
+		);
+	}
+	if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO/i.test(code)) {
+		return new OAuthError(
+			'tls_failure',
+			`The TLS connection to ${host} failed (${code})`,
+			'The server\'s certificate was not trusted. If a corporate proxy inspects TLS, give n8n its CA certificate (NODE_EXTRA_CA_CERTS).',
+		);
+	}
+	return new OAuthError(
+		'network_failure',
+		`The request to ${host} failed${code ? ` (${code})` : ''}`,
+		'Check the network path from n8n to the identity domain, and any proxy settings.',
+	);
+}
+
+/**
+ * Sends one token request and checks the answer. A timeout or a lost connection is never
+ * retried (IDCS may have used the single-use refresh token already); only an answer that says
+ * it was not processed (429, 503) is, after its Retry-After, at most MAX_RETRIES times.
+ */
+export async function sendTokenRequest(request: HttpRequest, options: SendOptions): Promise<TokenSet> {
+	const now = options.now ?? Date.now;
+	for (let attempt = 0; ; attempt++) {
+		let response: HttpResponse;
+		try {
+			response = await options.transport(request);
+		} catch (error) {
+			throw transportError(error, request);
+		}
+		if (NOT_PROCESSED.has(response.status) && attempt < MAX_RETRIES) {
+			const wait = retryAfterMs(response, attempt, now());
+			if (wait !== undefined) {
+				await options.sleep(wait);
+				continue;
+			}
+		}
+		if (NOT_PROCESSED.has(response.status)) {
+			throw new OAuthError(
+				'temporarily_unavailable',
+				`The IDCS token endpoint is busy (HTTP ${response.status})${attempt ? ` after ${attempt + 1} attempts` : ''}`,
+				'IDCS asked to slow down. Run the workflow again later, or less often.',
+				{ httpStatus: response.status },
+			);
+		}
+		return processTokenResponse(response, options.secrets, now());
+	}
+}

@@ -1,0 +1,97 @@
+import { OAuthError, serverError } from './errors';
+import type { HttpResponse } from './http';
+
+/** A checked successful token response (RFC 6749 5.1). */
+export interface TokenSet {
+	accessToken: string;
+	tokenType: string;
+	/** Seconds, as the server said (IDCS: 3600 by default, the seed shows 3349). */
+	expiresIn: number;
+	/** Epoch milliseconds: when the response arrived plus `expiresIn`. */
+	expiresAt: number;
+	refreshToken?: string;
+	scope?: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeBody(response: HttpResponse): string {
+	const contentType = response.headers['content-type'] ?? 'no content type';
+	const looksLikeHtml = /^\s*</.test(response.body);
+	return looksLikeHtml ? `an HTML page (${contentType})` : `a non-JSON body (${contentType})`;
+}
+
+/**
+ * Checks the token endpoint's answer strictly: a 200 with a JSON object carrying a non-empty
+ * `access_token`, a Bearer `token_type` and a positive `expires_in`; anything else is an
+ * OAuthError. `secrets` are the values the request carried, kept out of every message.
+ */
+export function processTokenResponse(
+	response: HttpResponse,
+	secrets: readonly string[],
+	receivedAt: number,
+): TokenSet {
+	let json: unknown;
+	try {
+		json = JSON.parse(response.body);
+	} catch {
+		json = undefined;
+	}
+
+	if (response.status !== 200) {
+		if (isRecord(json) && typeof json.error === 'string' && json.error) {
+			const description = typeof json.error_description === 'string' ? json.error_description : undefined;
+			throw serverError(json.error, description, response.status, secrets);
+		}
+		const what = json === undefined ? describeBody(response) : 'JSON without an error code';
+		throw new OAuthError(
+			response.status >= 500 ? 'server_error' : 'unexpected_status',
+			`The IDCS token endpoint answered HTTP ${response.status} with ${what}`,
+			response.status >= 500
+				? 'IDCS or a proxy in between failed; try again later.'
+				: 'Check that the domain URL points at the IDCS identity domain, and whether a proxy answered instead of IDCS.',
+			{ httpStatus: response.status },
+		);
+	}
+
+	if (!isRecord(json)) {
+		throw new OAuthError(
+			'non_json_response',
+			`The IDCS token endpoint answered with ${json === undefined ? describeBody(response) : 'JSON that is not an object'} instead of a token`,
+			'Check that the domain URL points at the IDCS identity domain, and whether a proxy or login page answered instead of IDCS.',
+			{ httpStatus: response.status },
+		);
+	}
+
+	const invalid = (what: string) =>
+		new OAuthError(
+			'invalid_token_response',
+			`The IDCS token response ${what}`,
+			'Check that the domain URL points at the IDCS identity domain; if it does, this answer is not one IDCS gives.',
+			{ httpStatus: response.status },
+		);
+
+	const { access_token, token_type, expires_in, refresh_token, scope } = json;
+	if (typeof access_token !== 'string' || !access_token) throw invalid('has no access_token');
+	if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
+		throw invalid('has a token_type other than Bearer');
+	}
+	if (typeof expires_in !== 'number' || !Number.isFinite(expires_in) || expires_in <= 0) {
+		throw invalid('has no valid expires_in (a positive number of seconds)');
+	}
+	if (refresh_token !== undefined && (typeof refresh_token !== 'string' || !refresh_token)) {
+		throw invalid('has a refresh_token that is not a string');
+	}
+	if (scope !== undefined && typeof scope !== 'string') throw invalid('has a scope that is not a string');
+
+	return {
+		accessToken: access_token,
+		tokenType: 'Bearer',
+		expiresIn: expires_in,
+		expiresAt: receivedAt + expires_in * 1000,
+		...(refresh_token ? { refreshToken: refresh_token } : {}),
+		...(scope ? { scope } : {}),
+	};
+}

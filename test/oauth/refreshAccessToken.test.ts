@@ -1,0 +1,164 @@
+import { clientSecretBasic, refreshAccessToken, TokenCache, type HttpResponse } from '../../nodes/FieldServiceToken/oauth';
+import { scriptedTransport, tokenAnswer } from '../support/fakeTransport';
+
+const tokenEndpoint = 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token';
+const T0 = Date.parse('2026-11-26T10:00:00Z');
+
+function harness(...answers: Parameters<typeof scriptedTransport>) {
+	const scripted = scriptedTransport(...answers);
+	const cache = new TokenCache();
+	let now = T0;
+	const refresh = (refreshToken: string, overrides: { secret?: string; margin?: number; reuse?: boolean; scope?: string; clientId?: string } = {}) =>
+		refreshAccessToken(
+			{
+				tokenEndpoint,
+				refreshToken,
+				scope: overrides.scope,
+				clientAuthentication: clientSecretBasic(overrides.clientId ?? 'client', overrides.secret ?? 'secret'),
+				clientSecret: overrides.secret ?? 'secret',
+				reuse: { enabled: overrides.reuse ?? true, marginSeconds: overrides.margin ?? 60 },
+			},
+			{ transport: scripted.transport, sleep: async () => {}, cache, now: () => now },
+		);
+	const sentRefreshTokens = () => scripted.requests.map((r) => new URLSearchParams(r.body).get('refresh_token'));
+	return { refresh, requests: scripted.requests, sentRefreshTokens, advance: (seconds: number) => (now += seconds * 1000), cache };
+}
+
+describe('refreshAccessToken', () => {
+	it('calls IDCS once, then reuses the token while it is valid beyond the margin', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600));
+		const first = await h.refresh('rt-1');
+		expect(first).toEqual({
+			tokenSet: { accessToken: 'at-1', tokenType: 'Bearer', expiresIn: 3600, expiresAt: T0 + 3600_000, refreshToken: 'rt-2' },
+			refreshToken: 'rt-2',
+			refreshTokenRotated: true,
+			fromCache: false,
+		});
+		h.advance(3539);
+		const second = await h.refresh('rt-1');
+		expect(second.fromCache).toBe(true);
+		expect(second.tokenSet.accessToken).toBe('at-1');
+		// The caller who still holds rt-1 learns the refresh token to keep.
+		expect(second.refreshToken).toBe('rt-2');
+		expect(h.requests).toHaveLength(1);
+	});
+
+	it('refreshes once the token is within the margin of its expiry, with the newest refresh token', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), tokenAnswer('at-2', 'rt-3', 3600));
+		await h.refresh('rt-1');
+		h.advance(3541);
+		const result = await h.refresh('rt-2');
+		expect(result).toMatchObject({ fromCache: false, refreshToken: 'rt-3', refreshTokenRotated: true });
+		expect(result.tokenSet.accessToken).toBe('at-2');
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
+	});
+
+	it('reuse survives rotation: the refresh token that came back with a token finds that token', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2'));
+		await h.refresh('rt-1');
+		const result = await h.refresh('rt-2');
+		expect(result).toMatchObject({ fromCache: true, refreshToken: 'rt-2', refreshTokenRotated: false });
+		expect(result.tokenSet.accessToken).toBe('at-1');
+		expect(h.requests).toHaveLength(1);
+	});
+
+	it('with reuse off calls every time, and never presents a refresh token it saw rotated', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2'), tokenAnswer('at-2', 'rt-3'), tokenAnswer('at-3', 'rt-4'));
+		await h.refresh('rt-1', { reuse: false });
+		// A caller who did not store rt-2 presents rt-1 again: rt-2 is sent in its place.
+		const second = await h.refresh('rt-1', { reuse: false });
+		const third = await h.refresh('rt-2', { reuse: false });
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2', 'rt-3']);
+		expect(second).toMatchObject({ fromCache: false, refreshToken: 'rt-3', refreshTokenRotated: true });
+		expect(third).toMatchObject({ fromCache: false, refreshToken: 'rt-4', refreshTokenRotated: true });
+	});
+
+	it('keeps the presented refresh token when IDCS does not rotate it', async () => {
+		const h = harness(tokenAnswer('at-1'));
+		const result = await h.refresh('rt-1');
+		expect(result).toMatchObject({ refreshToken: 'rt-1', refreshTokenRotated: false, fromCache: false });
+	});
+
+	it('makes exactly one call for concurrent requests for the same token', async () => {
+		let release!: (response: HttpResponse) => void;
+		const h = harness(() => new Promise<HttpResponse>((resolve) => (release = resolve)));
+		const pending = Array.from({ length: 50 }, () => h.refresh('rt-1'));
+		await new Promise((resolve) => setImmediate(resolve));
+		release(tokenAnswer('at-1', 'rt-2'));
+		const results = await Promise.all(pending);
+		expect(h.requests).toHaveLength(1);
+		expect(new Set(results.map((r) => r.tokenSet.accessToken))).toEqual(new Set(['at-1']));
+		expect(results.filter((r) => !r.fromCache)).toHaveLength(1);
+		expect(results.every((r) => r.refreshToken === 'rt-2')).toBe(true);
+	});
+
+	it('concurrent requests with reuse off still share the one call: a single-use token is never sent twice', async () => {
+		let release!: (response: HttpResponse) => void;
+		const h = harness(() => new Promise<HttpResponse>((resolve) => (release = resolve)));
+		const pending = [h.refresh('rt-1', { reuse: false }), h.refresh('rt-1', { reuse: false })];
+		await new Promise((resolve) => setImmediate(resolve));
+		release(tokenAnswer('at-1', 'rt-2'));
+		await Promise.all(pending);
+		expect(h.sentRefreshTokens()).toEqual(['rt-1']);
+	});
+
+	it('concurrent callers share a failure too, and a later call tries again', async () => {
+		const h = harness(
+			{ status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_grant"}' },
+			tokenAnswer('at-1', 'rt-9'),
+		);
+		const results = await Promise.allSettled([h.refresh('rt-1'), h.refresh('rt-1')]);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		expect(h.requests).toHaveLength(1);
+		await expect(h.refresh('rt-1')).resolves.toMatchObject({ fromCache: false });
+	});
+
+	it.each([
+		['a different client secret', { secret: 'other-secret' }],
+		['a different client id', { clientId: 'other-client' }],
+		['a different scope', { scope: 'urn:opc:resource:consumer::all' }],
+	])('hands a cached token only to the same credentials: %s makes its own call', async (_, overrides) => {
+		const h = harness(tokenAnswer('at-1', 'rt-2'), tokenAnswer('at-other', 'rt-x'));
+		await h.refresh('rt-1');
+		const other = await h.refresh('rt-1', overrides);
+		expect(other).toMatchObject({ fromCache: false });
+		expect(other.tokenSet.accessToken).toBe('at-other');
+		expect(h.requests).toHaveLength(2);
+	});
+
+	it('items that need different tokens each get their own', async () => {
+		const h = harness(tokenAnswer('at-a', 'rt-a2'), tokenAnswer('at-b', 'rt-b2'));
+		const [a, b] = await Promise.all([h.refresh('rt-a'), h.refresh('rt-b')]);
+		expect(a.tokenSet.accessToken).toBe('at-a');
+		expect(b.tokenSet.accessToken).toBe('at-b');
+		expect(h.sentRefreshTokens()).toEqual(['rt-a', 'rt-b']);
+	});
+
+	it('keeps no secret in the clear as a cache key', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2'));
+		await h.refresh('rt-1', { secret: 'very-secret-value' });
+		const keys = [...(h.cache as unknown as { chains: Map<string, unknown> }).chains.keys()];
+		expect(keys).toHaveLength(2);
+		for (const key of keys) {
+			expect(key).toMatch(/^[0-9a-f]{64}$/);
+		}
+	});
+
+	it('checks its input before it looks into the cache', async () => {
+		const h = harness();
+		await expect(h.refresh('')).rejects.toMatchObject({ code: 'invalid_input' });
+		expect(h.requests).toHaveLength(0);
+	});
+});
+
+describe('TokenCache', () => {
+	it('forgets the least recently recorded keys beyond its bound', () => {
+		const cache = new TokenCache(4);
+		const context = { tokenEndpoint: 'e', clientAuthenticationMethod: 'none', clientId: 'c', clientSecret: '', scope: '' };
+		const tokenSet = { accessToken: 'a', tokenType: 'Bearer', expiresIn: 1, expiresAt: 1 };
+		for (let i = 0; i < 4; i++) cache.record(context, cache.key(context, `p${i}`), tokenSet, `n${i}`);
+		expect(cache.size).toBe(4);
+		expect(cache.find(cache.key(context, 'p0'))).toBeUndefined();
+		expect(cache.find(cache.key(context, 'n3'))).toBeDefined();
+	});
+});
