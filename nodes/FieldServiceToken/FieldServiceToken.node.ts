@@ -1,0 +1,94 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from './n8n/credential';
+import { toNodeError } from './n8n/errors';
+import * as buildAuthorizationRequest from './operations/buildAuthorizationRequest.operation';
+import type { Operation } from './operations/common';
+import * as exchangeAuthorizationCode from './operations/exchangeAuthorizationCode.operation';
+import * as refreshAccessToken from './operations/refreshAccessToken.operation';
+
+const operations: Record<string, Operation> = {
+	refreshAccessToken: refreshAccessToken.execute,
+	exchangeAuthorizationCode: exchangeAuthorizationCode.execute,
+	buildAuthorizationRequest: buildAuthorizationRequest.execute,
+};
+
+export class FieldServiceToken implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Field Service Token',
+		name: 'fieldServiceToken',
+		icon: { light: 'file:fieldServiceToken.svg', dark: 'file:fieldServiceToken.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Get an Oracle IDCS access token for Oracle Field Service and Fusion REST APIs',
+		defaults: { name: 'Field Service Token' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Refresh Access Token',
+						value: 'refreshAccessToken',
+						action: 'Refresh an access token',
+						description: 'Turn a refresh token into a fresh access token, reusing a valid one',
+					},
+					{
+						name: 'Exchange Authorization Code',
+						value: 'exchangeAuthorizationCode',
+						action: 'Exchange an authorization code',
+						description: 'Turn the code from getAuthorizationCode into an access token and a refresh token',
+					},
+					{
+						name: 'Build Authorization Request',
+						value: 'buildAuthorizationRequest',
+						action: 'Build an authorization request',
+						description: 'Make the IDCS authorize URL and the Plugin API getAuthorizationCode message',
+					},
+				],
+				default: 'refreshAccessToken',
+			},
+			...refreshAccessToken.properties,
+			...exchangeAuthorizationCode.properties,
+			...buildAuthorizationRequest.properties,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const returnData: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const secrets: string[] = [];
+			try {
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const run = operations[operation];
+				const json = await run({ ctx: this, itemIndex, json: items[itemIndex].json, secrets });
+				returnData.push({ json, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				const nodeError = toNodeError(this.getNode(), error, itemIndex, secrets);
+				if (this.continueOnFail()) {
+					returnData.push({
+						json: { error: nodeError.message, ...(nodeError.description ? { description: nodeError.description } : {}) },
+						pairedItem: { item: itemIndex },
+					});
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+		return [returnData];
+	}
+}

@@ -1,0 +1,70 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import { clientSecretBasic, clientSecretPost, none, type ClientAuthentication } from '../oauth';
+
+export const CREDENTIAL_TYPE = 'idcsOAuth2Api';
+
+/** The `idcsOAuth2Api` credential as n8n hands it over: hidden URL and scope fields already resolved. */
+export interface IdcsCredential {
+	domainUrl: string;
+	clientId: string;
+	clientSecret: string;
+	resourceScope: string;
+	authentication: 'header' | 'body';
+	authUrl: string;
+	accessTokenUrl: string;
+	scope: string;
+	oauthTokenData?: Record<string, unknown>;
+}
+
+export type ClientAuthenticationChoice = 'credential' | 'basic' | 'body' | 'none';
+
+export async function readCredential(ctx: IExecuteFunctions, itemIndex: number): Promise<IdcsCredential> {
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string).trim() : '');
+	return {
+		domainUrl: text('domainUrl'),
+		clientId: text('clientId'),
+		clientSecret: typeof data.clientSecret === 'string' ? data.clientSecret : '',
+		resourceScope: text('resourceScope'),
+		authentication: data.authentication === 'body' ? 'body' : 'header',
+		authUrl: text('authUrl'),
+		accessTokenUrl: text('accessTokenUrl'),
+		scope: text('scope'),
+		oauthTokenData:
+			typeof data.oauthTokenData === 'object' && data.oauthTokenData !== null
+				? (data.oauthTokenData as Record<string, unknown>)
+				: undefined,
+	};
+}
+
+/**
+ * The client authentication the user chose, over the credential's id and secret. `credential`
+ * follows the credential's own setting, and a credential without secret is a public client.
+ */
+export function clientAuthenticationFor(
+	ctx: IExecuteFunctions,
+	choice: ClientAuthenticationChoice,
+	credential: IdcsCredential,
+	itemIndex: number,
+): ClientAuthentication {
+	const { clientId, clientSecret } = credential;
+	if (!clientId) {
+		throw new NodeOperationError(ctx.getNode(), 'The credential has no client ID', {
+			description: 'Open the Oracle IDCS OAuth2 API credential and fill in the Client ID of the IDCS application.',
+			itemIndex,
+		});
+	}
+	const method = choice === 'credential' ? (clientSecret ? credential.authentication : 'none') : choice;
+	if (method === 'none') return none(clientId);
+	if (!clientSecret) {
+		throw new NodeOperationError(ctx.getNode(), 'The credential has no client secret', {
+			description:
+				'Basic header and body fields both send the client secret. Fill it in the credential, or choose "None (Public Client)" for a Mobile Application.',
+			itemIndex,
+		});
+	}
+	return method === 'header' || method === 'basic'
+		? clientSecretBasic(clientId, clientSecret)
+		: clientSecretPost(clientId, clientSecret);
+}

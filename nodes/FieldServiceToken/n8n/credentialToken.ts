@@ -1,0 +1,138 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	OAuthError,
+	SingleFlight,
+	isValidBeyond,
+	redact,
+	serverError,
+	transportError,
+	type TokenSet,
+} from '../oauth';
+import { CREDENTIAL_TYPE, type IdcsCredential } from './credential';
+
+/** The first n8n release whose nodes can call helpers.refreshOAuth2Token (n8n-core 1.118.1). */
+export const MINIMUM_N8N_FOR_CREDENTIAL_SOURCE = '1.119.2';
+
+// n8n 2.x serialises refreshes of one credential itself; 1.x does not, so this process does.
+const refreshes = new SingleFlight<string, Record<string, unknown>>();
+
+export interface CredentialTokenResult {
+	tokenSet: TokenSet;
+	refreshTokenRotated: boolean;
+	fromCache: boolean;
+}
+
+/** When the stored token expires: n8n's own record, else the `exp` of an IDCS JWT access token. */
+function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
+	const recorded = Number(tokenData.n8n_expires_at);
+	if (Number.isFinite(recorded) && recorded > 0) return recorded;
+	const accessToken = tokenData.access_token;
+	if (typeof accessToken !== 'string') return undefined;
+	try {
+		const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+			exp?: unknown;
+		};
+		return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function toTokenSet(tokenData: Record<string, unknown>, now: number): TokenSet | undefined {
+	const accessToken = tokenData.access_token;
+	const expiresAt = storedExpiry(tokenData) ?? (Number(tokenData.expires_in) > 0 ? now + Number(tokenData.expires_in) * 1000 : undefined);
+	if (typeof accessToken !== 'string' || !accessToken || expiresAt === undefined) return undefined;
+	return {
+		accessToken,
+		tokenType: 'Bearer',
+		expiresIn: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+		expiresAt,
+		...(typeof tokenData.scope === 'string' && tokenData.scope ? { scope: tokenData.scope } : {}),
+	};
+}
+
+/** n8n's refresh errors carry the request (and so secrets) in places: keep only what they mean. */
+function credentialRefreshError(error: unknown, credential: IdcsCredential, secrets: string[]): Error {
+	const body = (error as { body?: unknown })?.body;
+	if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string') {
+		const { error: code, error_description } = body as { error: string; error_description?: unknown };
+		const status = Number((error as { status?: unknown }).status) || (code === 'invalid_client' ? 401 : 400);
+		return serverError(code, typeof error_description === 'string' ? error_description : undefined, status, secrets);
+	}
+	const message = error instanceof Error ? error.message : '';
+	if (/reconnect/i.test(message)) return serverError('invalid_grant', undefined, 400, secrets);
+	if (/no refresh token|refreshToken is required/i.test(message)) {
+		return new OAuthError(
+			'missing_refresh_token',
+			'The credential holds no refresh token',
+			'Reconnect the credential: its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant.',
+		);
+	}
+	const failure = transportError(error, { method: 'POST', url: credential.accessTokenUrl, headers: {}, body: '', timeoutMs: 0 });
+	if (failure.code !== 'network_failure' || !message) return failure;
+	return new OAuthError('network_failure', `Refreshing the credential's token failed: ${redact(message, secrets)}`, failure.hint);
+}
+
+/**
+ * The access token of the connected credential: the stored one while it is valid beyond the
+ * margin, else a refresh through n8n's own credential refresh, which writes the rotated refresh
+ * token back into the encrypted credential.
+ */
+export async function credentialAccessToken(
+	ctx: IExecuteFunctions,
+	credential: IdcsCredential,
+	reuse: { enabled: boolean; marginSeconds: number },
+	itemIndex: number,
+): Promise<CredentialTokenResult> {
+	const stored = credential.oauthTokenData;
+	if (!stored || typeof stored.access_token !== 'string') {
+		throw new NodeOperationError(ctx.getNode(), 'The credential is not connected to IDCS yet', {
+			description:
+				'Open the Oracle IDCS OAuth2 API credential and click "Connect my account" to sign in to IDCS once; or choose Refresh Token Source "From a Field" and map a refresh token.',
+			itemIndex,
+		});
+	}
+	if (typeof stored.refresh_token !== 'string' || !stored.refresh_token) {
+		throw new OAuthError(
+			'missing_refresh_token',
+			'The credential holds no refresh token',
+			'Reconnect the credential. Its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant (OAuth configuration > Client configuration).',
+		);
+	}
+	const current = toTokenSet(stored, Date.now());
+	if (reuse.enabled && current && isValidBeyond(current, Date.now(), reuse.marginSeconds * 1000)) {
+		return { tokenSet: current, refreshTokenRotated: false, fromCache: true };
+	}
+
+	const refreshOAuth2Token = ctx.helpers.refreshOAuth2Token as IExecuteFunctions['helpers']['refreshOAuth2Token'] | undefined;
+	if (typeof refreshOAuth2Token !== 'function') {
+		throw new NodeOperationError(ctx.getNode(), `Refreshing from the credential needs n8n ${MINIMUM_N8N_FOR_CREDENTIAL_SOURCE} or later`, {
+			description: `This n8n cannot write a rotated refresh token back into the credential, and IDCS refresh tokens are single use. Update n8n to ${MINIMUM_N8N_FOR_CREDENTIAL_SOURCE} or later, or choose Refresh Token Source "From a Field" and store the returned refresh_token yourself.`,
+			itemIndex,
+		});
+	}
+
+	const secrets = [credential.clientSecret, stored.refresh_token, stored.access_token];
+	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? CREDENTIAL_TYPE;
+	const { value: refreshed, joined } = await refreshes.run(credentialId, async () => {
+		try {
+			return (await refreshOAuth2Token.call(ctx, CREDENTIAL_TYPE)) as Record<string, unknown>;
+		} catch (error) {
+			throw credentialRefreshError(error, credential, secrets);
+		}
+	});
+	const tokenSet = toTokenSet(refreshed, Date.now());
+	if (!tokenSet) {
+		throw new OAuthError(
+			'invalid_token_response',
+			'The refreshed credential holds no access token with an expiry',
+			'Reconnect the credential; if it persists, check that the domain URL points at the IDCS identity domain.',
+		);
+	}
+	return {
+		tokenSet,
+		refreshTokenRotated: typeof refreshed.refresh_token === 'string' && refreshed.refresh_token !== stored.refresh_token,
+		fromCache: joined,
+	};
+}

@@ -1,0 +1,81 @@
+import { sleep, type INodeProperties } from 'n8n-workflow';
+
+import { clientAuthenticationFor, readCredential, type ClientAuthenticationChoice } from '../n8n/credential';
+import { tokenFields, withFields } from '../n8n/output';
+import { n8nTransport } from '../n8n/transport';
+import { exchangeAuthorizationCode } from '../oauth';
+import { clientAuthenticationOptions, outputFieldOption, timeoutOption, type Operation } from './common';
+
+const show = { show: { operation: ['exchangeAuthorizationCode'] } };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Authorization Code',
+		name: 'authorizationCode',
+		type: 'string',
+		typeOptions: { password: true },
+		displayOptions: show,
+		default: '',
+		required: true,
+		description: 'The code getAuthorizationCode returned to the plugin (or IDCS sent to the redirect URI). It is single use and lives a few minutes.',
+	},
+	{
+		displayName: 'Redirect URI',
+		name: 'redirectUri',
+		type: 'string',
+		displayOptions: show,
+		default: '',
+		required: true,
+		placeholder: 'https://<field-service-domain>/plugin-auth-redirect/',
+		description: 'Exactly the redirect URI of the authorization request',
+	},
+	{
+		displayName: 'Code Verifier',
+		name: 'codeVerifier',
+		type: 'string',
+		typeOptions: { password: true },
+		displayOptions: show,
+		default: '',
+		description: 'The code_verifier from Build Authorization Request, when it was built with PKCE',
+	},
+	{
+		displayName: 'Client Authentication',
+		name: 'clientAuthentication',
+		type: 'options',
+		displayOptions: show,
+		options: clientAuthenticationOptions,
+		default: 'credential',
+		description: 'How the client ID and secret from the credential are sent to IDCS',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: show,
+		default: {},
+		options: [timeoutOption, outputFieldOption],
+	},
+];
+
+export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutSeconds?: number; outputField?: string };
+	const credential = await readCredential(ctx, itemIndex);
+	const code = String(ctx.getNodeParameter('authorizationCode', itemIndex, ''));
+	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
+	secrets.push(credential.clientSecret, code, codeVerifier);
+	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
+	const tokenSet = await exchangeAuthorizationCode(
+		{
+			tokenEndpoint: credential.accessTokenUrl,
+			code,
+			redirectUri: String(ctx.getNodeParameter('redirectUri', itemIndex, '')),
+			codeVerifier,
+			clientAuthentication: clientAuthenticationFor(ctx, choice, credential, itemIndex),
+			timeoutMs: Math.max(1, options.timeoutSeconds ?? 30) * 1000,
+		},
+		{ transport: n8nTransport(ctx.helpers), sleep },
+	);
+	const fields = tokenFields({ tokenSet, refreshToken: tokenSet.refreshToken, refreshTokenRotated: false, fromCache: false });
+	return withFields(json, fields, options.outputField ?? '');
+};

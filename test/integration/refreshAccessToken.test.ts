@@ -1,0 +1,247 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceToken.node';
+import { callOfsApi, clients, issuer, mintRefreshToken, revokeRefreshToken, tokenRequestsWith, type LocalClient } from '../support/localIdcs';
+import { credentialStore, runNode } from '../support/n8nExecution';
+
+// The node, in n8n-core's real execution context and request helper, against the local IDCS
+// (oidc-provider on 127.0.0.1 with IDCS's paths, single-use refresh tokens, enforced client methods).
+
+const node = new FieldServiceToken();
+
+function credentialFor(client: LocalClient, extra: IDataObject = {}) {
+	return credentialStore({
+		domainUrl: `${issuer}/`,
+		clientId: client.clientId,
+		clientSecret: client.clientSecret ?? '',
+		resourceScope: 'urn:opc:resource:consumer::all',
+		authentication: 'header',
+		...extra,
+	});
+}
+
+async function refreshFromField(client: LocalClient, refreshToken: string, parameters: INodeParameters = {}) {
+	const [[item]] = await runNode({
+		nodeType: node,
+		parameters: {
+			operation: 'refreshAccessToken',
+			refreshTokenSource: 'parameter',
+			refreshToken: '={{ $json.refreshToken }}',
+			...parameters,
+		},
+		credential: credentialFor(client),
+		items: [{ json: { refreshToken } }],
+	});
+	return item.json;
+}
+
+describe('Refresh Access Token with a refresh token from a field, against the local IDCS', () => {
+	it.each([
+		['basic', 'basic', 'client_secret_basic'],
+		['body', 'post', 'client_secret_post'],
+		['none', 'mobile', 'none'],
+	] as const)('authenticates the client with %s as the seed does', async (clientAuthentication, clientName, method) => {
+		const client = clients[clientName];
+		const refreshToken = await mintRefreshToken(clientName);
+		const output = await refreshFromField(client, refreshToken, { clientAuthentication });
+
+		expect(output).toEqual({
+			refreshToken,
+			access_token: expect.any(String),
+			token_type: 'Bearer',
+			expires_in: expect.any(Number),
+			expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+			authorization: `Bearer ${output.access_token}`,
+			scope: 'urn:opc:resource:consumer::all offline_access',
+			refresh_token: expect.any(String),
+			refresh_token_rotated: true,
+			from_cache: false,
+		});
+		expect(output.refresh_token).not.toBe(refreshToken);
+		expect(output.expires_in).toBeGreaterThan(3300);
+		expect(output.expires_in).toBeLessThanOrEqual(3349);
+
+		const [request] = await tokenRequestsWith('refresh_token', refreshToken);
+		expect(request.clientAuth).toBe(method);
+		expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+		const expectedBody: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+		if (clientAuthentication === 'body') Object.assign(expectedBody, { client_id: client.clientId, client_secret: client.clientSecret });
+		if (clientAuthentication === 'none') Object.assign(expectedBody, { client_id: client.clientId });
+		expect(request.body).toEqual(expectedBody);
+		if (clientAuthentication === 'basic') {
+			expect(request.headers.authorization).toBe(
+				`Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+			);
+		} else {
+			expect(request.headers.authorization).toBeUndefined();
+		}
+		expect(await callOfsApi(output.authorization as string)).toBe(200);
+	});
+
+	it('"As Set in the Credential" follows the credential: Basic header, or client_id alone without a secret', async () => {
+		const basicToken = await mintRefreshToken('basic');
+		await refreshFromField(clients.basic, basicToken);
+		expect((await tokenRequestsWith('refresh_token', basicToken))[0].clientAuth).toBe('client_secret_basic');
+
+		const mobileToken = await mintRefreshToken('mobile');
+		await refreshFromField(clients.mobile, mobileToken);
+		expect((await tokenRequestsWith('refresh_token', mobileToken))[0].clientAuth).toBe('none');
+	});
+
+	it.each([
+		['body', 'basic'],
+		['basic', 'post'],
+	] as const)('fails with the invalid_client message when %s is sent for a client registered otherwise', async (clientAuthentication, clientName) => {
+		const refreshToken = await mintRefreshToken(clientName);
+		await expect(refreshFromField(clients[clientName], refreshToken, { clientAuthentication })).rejects.toMatchObject({
+			message: 'IDCS did not accept the client credentials (invalid_client)',
+			httpCode: '401',
+		});
+	});
+
+	it('survives 20 consecutive refreshes with single-use refresh tokens, each time with the rotated one', async () => {
+		let refreshToken = await mintRefreshToken('basic');
+		const seen = new Set<string>([refreshToken]);
+		for (let run = 0; run < 20; run++) {
+			const output = await refreshFromField(clients.basic, refreshToken, { options: { reuseToken: false } });
+			expect(output).toMatchObject({ from_cache: false, refresh_token_rotated: true });
+			refreshToken = output.refresh_token as string;
+			expect(seen.has(refreshToken)).toBe(false);
+			seen.add(refreshToken);
+			expect(await callOfsApi(output.authorization as string)).toBe(200);
+		}
+		expect(seen.size).toBe(21);
+	});
+
+	it('reuses a valid token without asking IDCS, also for the rotated refresh token that came with it', async () => {
+		const first = await mintRefreshToken('post');
+		const fresh = await refreshFromField(clients.post, first, { clientAuthentication: 'body' });
+		const again = await refreshFromField(clients.post, first, { clientAuthentication: 'body' });
+		const rotated = await refreshFromField(clients.post, fresh.refresh_token as string, { clientAuthentication: 'body' });
+
+		expect(again).toMatchObject({ from_cache: true, access_token: fresh.access_token, refresh_token: fresh.refresh_token });
+		expect(rotated).toMatchObject({ from_cache: true, access_token: fresh.access_token, refresh_token: fresh.refresh_token, refresh_token_rotated: false });
+		expect(await tokenRequestsWith('refresh_token', first)).toHaveLength(1);
+		expect(await tokenRequestsWith('refresh_token', fresh.refresh_token as string)).toHaveLength(0);
+	});
+
+	it('refreshes when the token would expire within the margin', async () => {
+		const first = await mintRefreshToken('basic');
+		const fresh = await refreshFromField(clients.basic, first);
+		const renewed = await refreshFromField(clients.basic, fresh.refresh_token as string, { options: { expiryMarginSeconds: 3400 } });
+		expect(renewed).toMatchObject({ from_cache: false, refresh_token_rotated: true });
+		expect(renewed.access_token).not.toBe(fresh.access_token);
+	});
+
+	it('makes one token call for 100 items and for 10 concurrent executions asking for one token', async () => {
+		const refreshToken = await mintRefreshToken('basic');
+		const [items] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'refreshAccessToken', refreshTokenSource: 'parameter', refreshToken: '={{ $json.rt }}' },
+			credential: credentialFor(clients.basic),
+			items: Array.from({ length: 100 }, (_, index) => ({ json: { rt: refreshToken, index } })),
+		});
+		expect(items).toHaveLength(100);
+		expect(new Set(items.map((item) => item.json.access_token)).size).toBe(1);
+		expect(items.map((item) => item.json.index)).toEqual(Array.from({ length: 100 }, (_, index) => index));
+		expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 100 }, (_, item) => ({ item })));
+
+		const concurrentToken = await mintRefreshToken('basic');
+		const outputs = await Promise.all(
+			Array.from({ length: 10 }, () => refreshFromField(clients.basic, concurrentToken, { options: { reuseToken: false } })),
+		);
+		expect(new Set(outputs.map((output) => output.access_token)).size).toBe(1);
+		expect(outputs.filter((output) => output.from_cache === false)).toHaveLength(1);
+		expect(await tokenRequestsWith('refresh_token', concurrentToken)).toHaveLength(1);
+	});
+
+	it('gives each item the token its own refresh token stands for', async () => {
+		const [a, b] = [await mintRefreshToken('basic'), await mintRefreshToken('basic')];
+		const [items] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'refreshAccessToken', refreshTokenSource: 'parameter', refreshToken: '={{ $json.rt }}' },
+			credential: credentialFor(clients.basic),
+			items: [{ json: { rt: a } }, { json: { rt: b } }, { json: { rt: a } }],
+		});
+		expect(items[0].json.access_token).toBe(items[2].json.access_token);
+		expect(items[0].json.access_token).not.toBe(items[1].json.access_token);
+	});
+
+	it('reports a revoked refresh token as invalid_grant with what to do, and continueOnFail makes it an error item', async () => {
+		const refreshToken = await mintRefreshToken('basic');
+		await revokeRefreshToken(refreshToken);
+		const [[item]] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'refreshAccessToken', refreshTokenSource: 'parameter', refreshToken: '={{ $json.rt }}' },
+			credential: credentialFor(clients.basic),
+			items: [{ json: { rt: refreshToken } }],
+			continueOnFail: true,
+		});
+		expect(item.json).toEqual({
+			error: 'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+			description: expect.stringMatching(/^Authorize again with offline_access in the scope/),
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(JSON.stringify(item)).not.toContain(refreshToken);
+		expect(JSON.stringify(item)).not.toContain(clients.basic.clientSecret);
+	});
+});
+
+describe('Refresh Access Token from the connected credential, through n8n\'s own credential refresh', () => {
+	async function connectedCredential() {
+		const refreshToken = await mintRefreshToken('basic');
+		return {
+			refreshToken,
+			store: credentialFor(clients.basic, {
+				oauthTokenData: { access_token: 'expired-at', token_type: 'Bearer', expires_in: 3349, refresh_token: refreshToken, n8n_expires_at: String(Date.now() - 1000) },
+			}),
+		};
+	}
+
+	const fromCredential = (store: ReturnType<typeof credentialStore>, options: INodeParameters = {}) =>
+		runNode({ nodeType: node, parameters: { operation: 'refreshAccessToken', options }, credential: store }).then(([[item]]) => item.json);
+
+	it('writes every rotated refresh token back into the credential, 10 refreshes in a row, then reuses', async () => {
+		const { refreshToken, store } = await connectedCredential();
+		const stored = [refreshToken];
+		for (let run = 0; run < 10; run++) {
+			const output = await fromCredential(store, { reuseToken: false });
+			expect(output).toMatchObject({ from_cache: false, refresh_token_rotated: true, token_type: 'Bearer' });
+			expect(output).not.toHaveProperty('refresh_token');
+			const tokenData = store.data.oauthTokenData as IDataObject;
+			expect(tokenData.access_token).toBe(output.access_token);
+			expect(stored).not.toContain(tokenData.refresh_token);
+			stored.push(tokenData.refresh_token as string);
+			expect(await callOfsApi(output.authorization as string)).toBe(200);
+		}
+		expect(store.updates).toBe(10);
+
+		const reused = await fromCredential(store);
+		expect(reused).toMatchObject({ from_cache: true, refresh_token_rotated: false, access_token: (store.data.oauthTokenData as IDataObject).access_token });
+		expect(store.updates).toBe(10);
+		expect(await tokenRequestsWith('refresh_token', stored[10])).toHaveLength(0);
+	});
+
+	it('makes one refresh for concurrent executions of one credential', async () => {
+		const { refreshToken, store } = await connectedCredential();
+		const outputs = await Promise.all(Array.from({ length: 5 }, () => fromCredential(store, { reuseToken: false })));
+		expect(new Set(outputs.map((output) => output.access_token)).size).toBe(1);
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+		expect(store.updates).toBe(1);
+	});
+
+	it('says how to connect when the credential has no token yet', async () => {
+		await expect(fromCredential(credentialFor(clients.basic))).rejects.toMatchObject({
+			message: 'The credential is not connected to IDCS yet',
+		});
+	});
+
+	it('reports a revoked grant as invalid_grant without the refresh token or secret', async () => {
+		const { refreshToken, store } = await connectedCredential();
+		await revokeRefreshToken(refreshToken);
+		const [[item]] = await runNode({ nodeType: node, parameters: { operation: 'refreshAccessToken' }, credential: store, continueOnFail: true });
+		expect(item.json.error).toBe('The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)');
+		expect(JSON.stringify(item)).not.toContain(refreshToken);
+		expect(JSON.stringify(item)).not.toContain(clients.basic.clientSecret);
+	});
+});
