@@ -52,6 +52,12 @@ describe('the published package (after npm run build)', () => {
 		expect([...required].sort()).toEqual(['crypto', 'n8n-workflow']);
 	});
 
+	it('never touches workflow static data, which n8n stores in plain text', () => {
+		const shipped = filesUnder(join(root, 'dist')).filter((f) => f.endsWith('.js'));
+		expect(shipped.length).toBeGreaterThan(10);
+		for (const file of shipped) expect(readFileSync(file, 'utf8')).not.toContain('getWorkflowStaticData');
+	});
+
 	it('points its codex at full documentation URLs', () => {
 		const codex = JSON.parse(readFileSync(join(root, 'nodes/FieldServiceToken/FieldServiceToken.node.json'), 'utf8'));
 		expect(codex.node).toBe('n8n-nodes-field-service-token.fieldServiceToken');
