@@ -63,7 +63,7 @@ export class IdcsOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'urn:opc:resource:fa:instanceid=1234567urn:opc:resource:consumer::all',
 			description:
-				'The scope of the resource the token is for, pasted as shown in the application\'s resource list. offline_access is added for you, so that IDCS issues a refresh token.',
+				"The scope of the resource the token is for, pasted as shown in the application's resource list. offline_access is added for you, so that IDCS issues a refresh token.",
 		},
 		{
 			displayName: 'Client Authentication',

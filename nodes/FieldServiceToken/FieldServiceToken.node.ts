@@ -81,7 +81,10 @@ export class FieldServiceToken implements INodeType {
 				const nodeError = toNodeError(this.getNode(), error, itemIndex, secrets);
 				if (this.continueOnFail()) {
 					returnData.push({
-						json: { error: nodeError.message, ...(nodeError.description ? { description: nodeError.description } : {}) },
+						json: {
+							error: nodeError.message,
+							...(nodeError.description ? { description: nodeError.description } : {}),
+						},
 						pairedItem: { item: itemIndex },
 					});
 					continue;

@@ -17,7 +17,10 @@ async function resolvedFields(data: Record<string, string>) {
 		active: false,
 		nodeTypes,
 	});
-	const expression = workflow.expression as unknown as { acquireIsolate?: () => Promise<void>; releaseIsolate?: () => Promise<void> };
+	const expression = workflow.expression as unknown as {
+		acquireIsolate?: () => Promise<void>;
+		releaseIsolate?: () => Promise<void>;
+	};
 	await expression.acquireIsolate?.();
 	try {
 		const fields: Record<string, unknown> = {};
@@ -61,12 +64,30 @@ describe('Oracle IDCS OAuth2 API credential', () => {
 	});
 
 	it.each([
-		['https://idcs-0123456789abcdef.identity.oraclecloud.com', 'https://idcs-0123456789abcdef.identity.oraclecloud.com'],
-		['https://idcs-0123456789abcdef.identity.oraclecloud.com/', 'https://idcs-0123456789abcdef.identity.oraclecloud.com'],
-		['  https://idcs-0123456789abcdef.identity.oraclecloud.com:443//  ', 'https://idcs-0123456789abcdef.identity.oraclecloud.com:443'],
-		['https://idcs-0123456789abcdef.identity.oraclecloud.com/oauth2/v1/token', 'https://idcs-0123456789abcdef.identity.oraclecloud.com'],
-		['https://idcs-0123456789abcdef.identity.oraclecloud.com/oauth2/v1/authorize?client_id=x', 'https://idcs-0123456789abcdef.identity.oraclecloud.com'],
-		['https://idcs-0123456789abcdef.identity.oraclecloud.com/ui/v1/adminconsole', 'https://idcs-0123456789abcdef.identity.oraclecloud.com'],
+		[
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+		],
+		[
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com/',
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+		],
+		[
+			'  https://idcs-0123456789abcdef.identity.oraclecloud.com:443//  ',
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com:443',
+		],
+		[
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com/oauth2/v1/token',
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+		],
+		[
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com/oauth2/v1/authorize?client_id=x',
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+		],
+		[
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com/ui/v1/adminconsole',
+			'https://idcs-0123456789abcdef.identity.oraclecloud.com',
+		],
 		['idcs-0123456789abcdef.identity.oraclecloud.com', 'https://idcs-0123456789abcdef.identity.oraclecloud.com'],
 		['HTTPS://IDCS-ABC.identity.oraclecloud.com/', 'HTTPS://IDCS-ABC.identity.oraclecloud.com'],
 		['http://127.0.0.1:9000/', 'http://127.0.0.1:9000'],
@@ -85,8 +106,14 @@ describe('Oracle IDCS OAuth2 API credential', () => {
 
 	it.each([
 		['urn:opc:resource:consumer::all', 'urn:opc:resource:consumer::all offline_access'],
-		['urn:opc:resource:fa:instanceid=1234567urn:opc:resource:consumer::all', 'urn:opc:resource:fa:instanceid=1234567urn:opc:resource:consumer::all offline_access'],
-		['urn:opc:resource:fusion:dev:field-service-common/use urn:opc:resource:fusion:dev:field-service-common/view', 'urn:opc:resource:fusion:dev:field-service-common/use urn:opc:resource:fusion:dev:field-service-common/view offline_access'],
+		[
+			'urn:opc:resource:fa:instanceid=1234567urn:opc:resource:consumer::all',
+			'urn:opc:resource:fa:instanceid=1234567urn:opc:resource:consumer::all offline_access',
+		],
+		[
+			'urn:opc:resource:fusion:dev:field-service-common/use urn:opc:resource:fusion:dev:field-service-common/view',
+			'urn:opc:resource:fusion:dev:field-service-common/use urn:opc:resource:fusion:dev:field-service-common/view offline_access',
+		],
 		['', 'offline_access'],
 		['   ', 'offline_access'],
 		['urn:opc:resource:consumer::all offline_access', 'urn:opc:resource:consumer::all offline_access'],

@@ -1,7 +1,15 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceToken.node';
-import { callOfsApi, clients, issuer, mintRefreshToken, revokeRefreshToken, tokenRequestsWith, type LocalClient } from '../support/localIdcs';
+import {
+	callOfsApi,
+	clients,
+	issuer,
+	mintRefreshToken,
+	revokeRefreshToken,
+	tokenRequestsWith,
+	type LocalClient,
+} from '../support/localIdcs';
 import { credentialStore, runNode } from '../support/n8nExecution';
 
 // The node, in n8n-core's real execution context and request helper, against the local IDCS
@@ -65,7 +73,8 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 		expect(request.clientAuth).toBe(method);
 		expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
 		const expectedBody: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
-		if (clientAuthentication === 'body') Object.assign(expectedBody, { client_id: client.clientId, client_secret: client.clientSecret });
+		if (clientAuthentication === 'body')
+			Object.assign(expectedBody, { client_id: client.clientId, client_secret: client.clientSecret });
 		if (clientAuthentication === 'none') Object.assign(expectedBody, { client_id: client.clientId });
 		expect(request.body).toEqual(expectedBody);
 		if (clientAuthentication === 'basic') {
@@ -91,13 +100,18 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 	it.each([
 		['body', 'basic'],
 		['basic', 'post'],
-	] as const)('fails with the invalid_client message when %s is sent for a client registered otherwise', async (clientAuthentication, clientName) => {
-		const refreshToken = await mintRefreshToken(clientName);
-		await expect(refreshFromField(clients[clientName], refreshToken, { clientAuthentication })).rejects.toMatchObject({
-			message: 'IDCS did not accept the client credentials (invalid_client)',
-			httpCode: '401',
-		});
-	});
+	] as const)(
+		'fails with the invalid_client message when %s is sent for a client registered otherwise',
+		async (clientAuthentication, clientName) => {
+			const refreshToken = await mintRefreshToken(clientName);
+			await expect(refreshFromField(clients[clientName], refreshToken, { clientAuthentication })).rejects.toMatchObject(
+				{
+					message: 'IDCS did not accept the client credentials (invalid_client)',
+					httpCode: '401',
+				},
+			);
+		},
+	);
 
 	it('survives 20 consecutive refreshes with single-use refresh tokens, each time with the rotated one', async () => {
 		let refreshToken = await mintRefreshToken('basic');
@@ -117,10 +131,21 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 		const first = await mintRefreshToken('post');
 		const fresh = await refreshFromField(clients.post, first, { clientAuthentication: 'body' });
 		const again = await refreshFromField(clients.post, first, { clientAuthentication: 'body' });
-		const rotated = await refreshFromField(clients.post, fresh.refresh_token as string, { clientAuthentication: 'body' });
+		const rotated = await refreshFromField(clients.post, fresh.refresh_token as string, {
+			clientAuthentication: 'body',
+		});
 
-		expect(again).toMatchObject({ from_cache: true, access_token: fresh.access_token, refresh_token: fresh.refresh_token });
-		expect(rotated).toMatchObject({ from_cache: true, access_token: fresh.access_token, refresh_token: fresh.refresh_token, refresh_token_rotated: false });
+		expect(again).toMatchObject({
+			from_cache: true,
+			access_token: fresh.access_token,
+			refresh_token: fresh.refresh_token,
+		});
+		expect(rotated).toMatchObject({
+			from_cache: true,
+			access_token: fresh.access_token,
+			refresh_token: fresh.refresh_token,
+			refresh_token_rotated: false,
+		});
 		expect(await tokenRequestsWith('refresh_token', first)).toHaveLength(1);
 		expect(await tokenRequestsWith('refresh_token', fresh.refresh_token as string)).toHaveLength(0);
 	});
@@ -128,7 +153,9 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 	it('refreshes when the token would expire within the margin', async () => {
 		const first = await mintRefreshToken('basic');
 		const fresh = await refreshFromField(clients.basic, first);
-		const renewed = await refreshFromField(clients.basic, fresh.refresh_token as string, { options: { expiryMarginSeconds: 3400 } });
+		const renewed = await refreshFromField(clients.basic, fresh.refresh_token as string, {
+			options: { expiryMarginSeconds: 3400 },
+		});
 		expect(renewed).toMatchObject({ from_cache: false, refresh_token_rotated: true });
 		expect(renewed.access_token).not.toBe(fresh.access_token);
 	});
@@ -148,7 +175,9 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 
 		const concurrentToken = await mintRefreshToken('basic');
 		const outputs = await Promise.all(
-			Array.from({ length: 10 }, () => refreshFromField(clients.basic, concurrentToken, { options: { reuseToken: false } })),
+			Array.from({ length: 10 }, () =>
+				refreshFromField(clients.basic, concurrentToken, { options: { reuseToken: false } }),
+			),
 		);
 		expect(new Set(outputs.map((output) => output.access_token)).size).toBe(1);
 		expect(outputs.filter((output) => output.from_cache === false)).toHaveLength(1);
@@ -178,7 +207,8 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 			continueOnFail: true,
 		});
 		expect(item.json).toEqual({
-			error: 'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+			error:
+				'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
 			description: expect.stringMatching(/^Authorize again with offline_access in the scope/),
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
@@ -187,19 +217,27 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 	});
 });
 
-describe('Refresh Access Token from the connected credential, through n8n\'s own credential refresh', () => {
+describe("Refresh Access Token from the connected credential, through n8n's own credential refresh", () => {
 	async function connectedCredential() {
 		const refreshToken = await mintRefreshToken('basic');
 		return {
 			refreshToken,
 			store: credentialFor(clients.basic, {
-				oauthTokenData: { access_token: 'expired-at', token_type: 'Bearer', expires_in: 3349, refresh_token: refreshToken, n8n_expires_at: String(Date.now() - 1000) },
+				oauthTokenData: {
+					access_token: 'expired-at',
+					token_type: 'Bearer',
+					expires_in: 3349,
+					refresh_token: refreshToken,
+					n8n_expires_at: String(Date.now() - 1000),
+				},
 			}),
 		};
 	}
 
 	const fromCredential = (store: ReturnType<typeof credentialStore>, options: INodeParameters = {}) =>
-		runNode({ nodeType: node, parameters: { operation: 'refreshAccessToken', options }, credential: store }).then(([[item]]) => item.json);
+		runNode({ nodeType: node, parameters: { operation: 'refreshAccessToken', options }, credential: store }).then(
+			([[item]]) => item.json,
+		);
 
 	it('writes every rotated refresh token back into the credential, 10 refreshes in a row, then reuses', async () => {
 		const { refreshToken, store } = await connectedCredential();
@@ -217,7 +255,11 @@ describe('Refresh Access Token from the connected credential, through n8n\'s own
 		expect(store.updates).toBe(10);
 
 		const reused = await fromCredential(store);
-		expect(reused).toMatchObject({ from_cache: true, refresh_token_rotated: false, access_token: (store.data.oauthTokenData as IDataObject).access_token });
+		expect(reused).toMatchObject({
+			from_cache: true,
+			refresh_token_rotated: false,
+			access_token: (store.data.oauthTokenData as IDataObject).access_token,
+		});
 		expect(store.updates).toBe(10);
 		expect(await tokenRequestsWith('refresh_token', stored[10])).toHaveLength(0);
 	});
@@ -239,8 +281,15 @@ describe('Refresh Access Token from the connected credential, through n8n\'s own
 	it('reports a revoked grant as invalid_grant without the refresh token or secret', async () => {
 		const { refreshToken, store } = await connectedCredential();
 		await revokeRefreshToken(refreshToken);
-		const [[item]] = await runNode({ nodeType: node, parameters: { operation: 'refreshAccessToken' }, credential: store, continueOnFail: true });
-		expect(item.json.error).toBe('The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)');
+		const [[item]] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'refreshAccessToken' },
+			credential: store,
+			continueOnFail: true,
+		});
+		expect(item.json.error).toBe(
+			'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+		);
 		expect(JSON.stringify(item)).not.toContain(refreshToken);
 		expect(JSON.stringify(item)).not.toContain(clients.basic.clientSecret);
 	});

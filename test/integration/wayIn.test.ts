@@ -21,7 +21,12 @@ const credentialFor = (client: LocalClient) =>
 	});
 
 async function run(client: LocalClient, parameters: Record<string, unknown>, items = [{ json: {} }]) {
-	const [output] = await runNode({ nodeType: node, parameters: parameters as never, credential: credentialFor(client), items });
+	const [output] = await runNode({
+		nodeType: node,
+		parameters: parameters as never,
+		credential: credentialFor(client),
+		items,
+	});
 	return output.map((item) => item.json);
 }
 
@@ -49,17 +54,26 @@ describe('Build Authorization Request', () => {
 			},
 		});
 		expect(items[1].visit).toBe(2);
-		expect((items[0].pluginMessage as { callId: string }).callId).not.toBe((items[1].pluginMessage as { callId: string }).callId);
+		expect((items[0].pluginMessage as { callId: string }).callId).not.toBe(
+			(items[1].pluginMessage as { callId: string }).callId,
+		);
 	});
 
 	it('needs no network: it works for an identity domain that cannot be reached', async () => {
 		const [output] = await runNode({
 			nodeType: node,
 			parameters: { operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI, pkce: true },
-			credential: credentialStore({ domainUrl: 'https://idcs-unreachable.invalid', clientId: 'c1', clientSecret: '', resourceScope: '' }),
+			credential: credentialStore({
+				domainUrl: 'https://idcs-unreachable.invalid',
+				clientId: 'c1',
+				clientSecret: '',
+				resourceScope: '',
+			}),
 		});
 		const { url, code_verifier } = output[0].json as { url: string; code_verifier: string };
-		expect(url.startsWith('https://idcs-unreachable.invalid/oauth2/v1/authorize?response_type=code&client_id=c1&')).toBe(true);
+		expect(
+			url.startsWith('https://idcs-unreachable.invalid/oauth2/v1/authorize?response_type=code&client_id=c1&'),
+		).toBe(true);
 		expect(new URL(url).searchParams.get('scope')).toBe('offline_access');
 		expect(code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
 	});
@@ -70,46 +84,55 @@ describe('the whole way in: authorize, exchange the code, refresh with the retur
 		['basic', 'basic', false],
 		['body', 'post', false],
 		['none', 'mobile', true],
-	] as const)('with %s client authentication for the %s client (PKCE: %s)', async (clientAuthentication, clientName, pkce) => {
-		const client = clients[clientName];
-		const [request] = await run(client, { operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI, pkce });
-		expect(new URL(request.url as string).searchParams.get('scope')).toBe(`${RESOURCE_SCOPE} offline_access`);
+	] as const)(
+		'with %s client authentication for the %s client (PKCE: %s)',
+		async (clientAuthentication, clientName, pkce) => {
+			const client = clients[clientName];
+			const [request] = await run(client, { operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI, pkce });
+			expect(new URL(request.url as string).searchParams.get('scope')).toBe(`${RESOURCE_SCOPE} offline_access`);
 
-		const { code, state } = await authorizeHeadlessly(request.url as string);
-		expect(state).toBe(request.state);
+			const { code, state } = await authorizeHeadlessly(request.url as string);
+			expect(state).toBe(request.state);
 
-		const [tokens] = await run(client, {
-			operation: 'exchangeAuthorizationCode',
-			authorizationCode: code,
-			redirectUri: REDIRECT_URI,
-			codeVerifier: (request.code_verifier as string | undefined) ?? '',
-			clientAuthentication,
-		});
-		expect(tokens).toEqual({
-			access_token: expect.any(String),
-			token_type: 'Bearer',
-			expires_in: expect.any(Number),
-			expires_at: expect.any(String),
-			authorization: `Bearer ${tokens.access_token}`,
-			scope: `${RESOURCE_SCOPE} offline_access`,
-			refresh_token: expect.any(String),
-			refresh_token_rotated: false,
-			from_cache: false,
-		});
-		const [exchange] = await tokenRequestsWith('code', code);
-		expect(exchange.grantType).toBe('authorization_code');
-		expect(exchange.clientAuth).toBe(client.authMethod);
-		expect(exchange.body?.redirect_uri).toBe(REDIRECT_URI);
-		expect(exchange.body?.code_verifier).toBe(pkce ? request.code_verifier : undefined);
+			const [tokens] = await run(client, {
+				operation: 'exchangeAuthorizationCode',
+				authorizationCode: code,
+				redirectUri: REDIRECT_URI,
+				codeVerifier: (request.code_verifier as string | undefined) ?? '',
+				clientAuthentication,
+			});
+			expect(tokens).toEqual({
+				access_token: expect.any(String),
+				token_type: 'Bearer',
+				expires_in: expect.any(Number),
+				expires_at: expect.any(String),
+				authorization: `Bearer ${tokens.access_token}`,
+				scope: `${RESOURCE_SCOPE} offline_access`,
+				refresh_token: expect.any(String),
+				refresh_token_rotated: false,
+				from_cache: false,
+			});
+			const [exchange] = await tokenRequestsWith('code', code);
+			expect(exchange.grantType).toBe('authorization_code');
+			expect(exchange.clientAuth).toBe(client.authMethod);
+			expect(exchange.body?.redirect_uri).toBe(REDIRECT_URI);
+			expect(exchange.body?.code_verifier).toBe(pkce ? request.code_verifier : undefined);
 
-		const [refreshed] = await run(
-			client,
-			{ operation: 'refreshAccessToken', refreshTokenSource: 'parameter', refreshToken: '={{ $json.rt }}', clientAuthentication, options: { reuseToken: false } },
-			[{ json: { rt: tokens.refresh_token } }],
-		);
-		expect(refreshed).toMatchObject({ from_cache: false, refresh_token_rotated: true });
-		expect(refreshed.access_token).not.toBe(tokens.access_token);
-	});
+			const [refreshed] = await run(
+				client,
+				{
+					operation: 'refreshAccessToken',
+					refreshTokenSource: 'parameter',
+					refreshToken: '={{ $json.rt }}',
+					clientAuthentication,
+					options: { reuseToken: false },
+				},
+				[{ json: { rt: tokens.refresh_token } }],
+			);
+			expect(refreshed).toMatchObject({ from_cache: false, refresh_token_rotated: true });
+			expect(refreshed.access_token).not.toBe(tokens.access_token);
+		},
+	);
 
 	it('says why when the code is answered without a refresh token (no offline_access)', async () => {
 		const url =
@@ -117,20 +140,33 @@ describe('the whole way in: authorize, exchange the code, refresh with the retur
 			`&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=${encodeURIComponent(RESOURCE_SCOPE)}&state=s1`;
 		const { code } = await authorizeHeadlessly(url);
 		await expect(
-			run(clients.basic, { operation: 'exchangeAuthorizationCode', authorizationCode: code, redirectUri: REDIRECT_URI, clientAuthentication: 'basic' }),
+			run(clients.basic, {
+				operation: 'exchangeAuthorizationCode',
+				authorizationCode: code,
+				redirectUri: REDIRECT_URI,
+				clientAuthentication: 'basic',
+			}),
 		).rejects.toMatchObject({
 			message: 'IDCS returned an access token but no refresh token',
-			description: expect.stringMatching(/^The scope lacked offline_access, or the IDCS application does not allow the Refresh Token grant/),
+			description: expect.stringMatching(
+				/^The scope lacked offline_access, or the IDCS application does not allow the Refresh Token grant/,
+			),
 		});
 	});
 
 	it('reports a code used twice as invalid_grant', async () => {
 		const [request] = await run(clients.basic, { operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI });
 		const { code } = await authorizeHeadlessly(request.url as string);
-		const exchange = { operation: 'exchangeAuthorizationCode', authorizationCode: code, redirectUri: REDIRECT_URI, clientAuthentication: 'basic' };
+		const exchange = {
+			operation: 'exchangeAuthorizationCode',
+			authorizationCode: code,
+			redirectUri: REDIRECT_URI,
+			clientAuthentication: 'basic',
+		};
 		await run(clients.basic, exchange);
 		await expect(run(clients.basic, exchange)).rejects.toMatchObject({
-			message: 'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+			message:
+				'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
 		});
 	});
 });

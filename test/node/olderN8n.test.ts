@@ -6,8 +6,19 @@ import { MINIMUM_N8N_FOR_CREDENTIAL_SOURCE } from '../../nodes/FieldServiceToken
 // A unit test with a hand-made context: an n8n older than 1.119.2 has no helpers.refreshOAuth2Token,
 // which no real n8n-core of this package's tests can show.
 function olderN8nContext(continueOnFail: boolean): IExecuteFunctions {
-	const node: INode = { id: '1', name: 'Field Service Token', type: 'fieldServiceToken', typeVersion: 1, position: [0, 0], parameters: {} };
-	const parameters: Record<string, unknown> = { operation: 'refreshAccessToken', refreshTokenSource: 'credential', options: { reuseToken: false } };
+	const node: INode = {
+		id: '1',
+		name: 'Field Service Token',
+		type: 'fieldServiceToken',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const parameters: Record<string, unknown> = {
+		operation: 'refreshAccessToken',
+		refreshTokenSource: 'credential',
+		options: { reuseToken: false },
+	};
 	let requests = 0;
 	return {
 		getInputData: () => [{ json: {} }],
@@ -18,7 +29,12 @@ function olderN8nContext(continueOnFail: boolean): IExecuteFunctions {
 			clientId: 'client',
 			clientSecret: 'secret-value',
 			accessTokenUrl: 'https://idcs-a.identity.oraclecloud.com/oauth2/v1/token',
-			oauthTokenData: { access_token: 'at', refresh_token: 'rt-value', expires_in: 3600, n8n_expires_at: String(Date.now() - 1) },
+			oauthTokenData: {
+				access_token: 'at',
+				refresh_token: 'rt-value',
+				expires_in: 3600,
+				n8n_expires_at: String(Date.now() - 1),
+			},
 		}),
 		continueOnFail: () => continueOnFail,
 		helpers: {

@@ -11,7 +11,7 @@ const authorizationEndpoint = 'https://idcs-0123456789abcdef.identity.oracleclou
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('authorizationRequest', () => {
-	it('builds the seed\'s authorize URL: spaces as %20, never +', () => {
+	it("builds the seed's authorize URL: spaces as %20, never +", () => {
 		const request = authorizationRequest({
 			authorizationEndpoint,
 			clientId: 'client-1',
@@ -50,11 +50,19 @@ describe('authorizationRequest', () => {
 	});
 
 	it('RFC 7636 appendix B: the challenge of the example verifier', () => {
-		expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+		expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+			'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+		);
 	});
 
 	it('makes a random state when none is given, different each time', () => {
-		const input = { authorizationEndpoint, clientId: 'c', redirectUri: 'https://x.example/cb', scope: 'offline_access', pkce: false };
+		const input = {
+			authorizationEndpoint,
+			clientId: 'c',
+			redirectUri: 'https://x.example/cb',
+			scope: 'offline_access',
+			pkce: false,
+		};
 		const a = authorizationRequest(input);
 		const b = authorizationRequest(input);
 		expect(a.state).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -64,9 +72,15 @@ describe('authorizationRequest', () => {
 
 	it('refuses an empty redirect URI and a plain http endpoint', () => {
 		const input = { authorizationEndpoint, clientId: 'c', redirectUri: ' ', scope: 'offline_access', pkce: false };
-		expect(() => authorizationRequest(input)).toThrow(expect.objectContaining({ code: 'invalid_input', message: 'The redirect URI is empty' }));
+		expect(() => authorizationRequest(input)).toThrow(
+			expect.objectContaining({ code: 'invalid_input', message: 'The redirect URI is empty' }),
+		);
 		expect(() =>
-			authorizationRequest({ ...input, redirectUri: 'https://x/cb', authorizationEndpoint: 'http://idcs.example.com/oauth2/v1/authorize' }),
+			authorizationRequest({
+				...input,
+				redirectUri: 'https://x/cb',
+				authorizationEndpoint: 'http://idcs.example.com/oauth2/v1/authorize',
+			}),
 		).toThrow(expect.objectContaining({ code: 'insecure_domain_url' }));
 	});
 });

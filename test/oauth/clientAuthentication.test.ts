@@ -12,23 +12,27 @@ const form = (body: string) => [...new URLSearchParams(body).entries()];
 describe('client authentication of the refresh_token grant', () => {
 	const secrets = ['plain-secret', 'a:b', '100%sure', 'x+y=z', 'with space', 'naïve-秘密'];
 
-	it.each(secrets)('Basic sends Authorization: Basic base64(id:secret) of the raw UTF-8 values, nothing in the body (%s)', (secret) => {
-		const request = refreshTokenGrantRequest({
-			tokenEndpoint,
-			refreshToken: 'rt-1',
-			clientAuthentication: clientSecretBasic('0123456789abcdef0123456789abcdef', secret),
-		});
-		expect(request).toEqual({
-			method: 'POST',
-			url: tokenEndpoint,
-			headers: {
-				'Content-Type': FORM_CONTENT_TYPE,
-				Authorization: 'Basic ' + Buffer.from(`0123456789abcdef0123456789abcdef:${secret}`, 'utf8').toString('base64'),
-			},
-			body: 'grant_type=refresh_token&refresh_token=rt-1',
-			timeoutMs: 30_000,
-		});
-	});
+	it.each(secrets)(
+		'Basic sends Authorization: Basic base64(id:secret) of the raw UTF-8 values, nothing in the body (%s)',
+		(secret) => {
+			const request = refreshTokenGrantRequest({
+				tokenEndpoint,
+				refreshToken: 'rt-1',
+				clientAuthentication: clientSecretBasic('0123456789abcdef0123456789abcdef', secret),
+			});
+			expect(request).toEqual({
+				method: 'POST',
+				url: tokenEndpoint,
+				headers: {
+					'Content-Type': FORM_CONTENT_TYPE,
+					Authorization:
+						'Basic ' + Buffer.from(`0123456789abcdef0123456789abcdef:${secret}`, 'utf8').toString('base64'),
+				},
+				body: 'grant_type=refresh_token&refresh_token=rt-1',
+				timeoutMs: 30_000,
+			});
+		},
+	);
 
 	it('Basic header for a secret with ":" and non-ASCII is exactly what curl -u sends', () => {
 		const request = refreshTokenGrantRequest({
@@ -40,20 +44,23 @@ describe('client authentication of the refresh_token grant', () => {
 		expect(request.headers.Authorization).toBe('Basic aWQ6cDrDpA==');
 	});
 
-	it.each(secrets)('Body Fields sends client_id and client_secret form-encoded, and no Authorization header (%s)', (secret) => {
-		const request = refreshTokenGrantRequest({
-			tokenEndpoint,
-			refreshToken: 'AgAgZDliM2M1OGUwY+/yVHFGigEP5AB7zfYQ==',
-			clientAuthentication: clientSecretPost('client-1', secret),
-		});
-		expect(request.headers).toEqual({ 'Content-Type': FORM_CONTENT_TYPE });
-		expect(form(request.body)).toEqual([
-			['grant_type', 'refresh_token'],
-			['refresh_token', 'AgAgZDliM2M1OGUwY+/yVHFGigEP5AB7zfYQ=='],
-			['client_id', 'client-1'],
-			['client_secret', secret],
-		]);
-	});
+	it.each(secrets)(
+		'Body Fields sends client_id and client_secret form-encoded, and no Authorization header (%s)',
+		(secret) => {
+			const request = refreshTokenGrantRequest({
+				tokenEndpoint,
+				refreshToken: 'AgAgZDliM2M1OGUwY+/yVHFGigEP5AB7zfYQ==',
+				clientAuthentication: clientSecretPost('client-1', secret),
+			});
+			expect(request.headers).toEqual({ 'Content-Type': FORM_CONTENT_TYPE });
+			expect(form(request.body)).toEqual([
+				['grant_type', 'refresh_token'],
+				['refresh_token', 'AgAgZDliM2M1OGUwY+/yVHFGigEP5AB7zfYQ=='],
+				['client_id', 'client-1'],
+				['client_secret', secret],
+			]);
+		},
+	);
 
 	it('Body Fields encodes reserved characters so that they survive the form', () => {
 		const request = refreshTokenGrantRequest({
@@ -67,7 +74,11 @@ describe('client authentication of the refresh_token grant', () => {
 	});
 
 	it('a public client sends client_id only: no secret, no Authorization header', () => {
-		const request = refreshTokenGrantRequest({ tokenEndpoint, refreshToken: 'rt', clientAuthentication: none('mobile-app') });
+		const request = refreshTokenGrantRequest({
+			tokenEndpoint,
+			refreshToken: 'rt',
+			clientAuthentication: none('mobile-app'),
+		});
 		expect(request.headers).toEqual({ 'Content-Type': FORM_CONTENT_TYPE });
 		expect(request.body).toBe('grant_type=refresh_token&refresh_token=rt&client_id=mobile-app');
 	});
@@ -79,12 +90,14 @@ describe('client authentication of the refresh_token grant', () => {
 			scope: ' urn:opc:resource:consumer::all ',
 			clientAuthentication: none('m'),
 		});
-		expect(request.body).toBe('grant_type=refresh_token&refresh_token=rt&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall&client_id=m');
+		expect(request.body).toBe(
+			'grant_type=refresh_token&refresh_token=rt&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall&client_id=m',
+		);
 	});
 
 	it('refuses an empty refresh token before building anything', () => {
-		expect(() => refreshTokenGrantRequest({ tokenEndpoint, refreshToken: '  ', clientAuthentication: none('m') })).toThrow(
-			expect.objectContaining({ code: 'invalid_input', message: 'The refresh token is empty' }),
-		);
+		expect(() =>
+			refreshTokenGrantRequest({ tokenEndpoint, refreshToken: '  ', clientAuthentication: none('m') }),
+		).toThrow(expect.objectContaining({ code: 'invalid_input', message: 'The refresh token is empty' }));
 	});
 });

@@ -1,4 +1,9 @@
-import { clientSecretBasic, refreshAccessToken, TokenCache, type HttpResponse } from '../../nodes/FieldServiceToken/oauth';
+import {
+	clientSecretBasic,
+	refreshAccessToken,
+	TokenCache,
+	type HttpResponse,
+} from '../../nodes/FieldServiceToken/oauth';
 import { scriptedTransport, tokenAnswer } from '../support/fakeTransport';
 
 const tokenEndpoint = 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token';
@@ -8,7 +13,10 @@ function harness(...answers: Parameters<typeof scriptedTransport>) {
 	const scripted = scriptedTransport(...answers);
 	const cache = new TokenCache();
 	let now = T0;
-	const refresh = (refreshToken: string, overrides: { secret?: string; margin?: number; reuse?: boolean; scope?: string; clientId?: string } = {}) =>
+	const refresh = (
+		refreshToken: string,
+		overrides: { secret?: string; margin?: number; reuse?: boolean; scope?: string; clientId?: string } = {},
+	) =>
 		refreshAccessToken(
 			{
 				tokenEndpoint,
@@ -21,7 +29,13 @@ function harness(...answers: Parameters<typeof scriptedTransport>) {
 			{ transport: scripted.transport, sleep: async () => {}, cache, now: () => now },
 		);
 	const sentRefreshTokens = () => scripted.requests.map((r) => new URLSearchParams(r.body).get('refresh_token'));
-	return { refresh, requests: scripted.requests, sentRefreshTokens, advance: (seconds: number) => (now += seconds * 1000), cache };
+	return {
+		refresh,
+		requests: scripted.requests,
+		sentRefreshTokens,
+		advance: (seconds: number) => (now += seconds * 1000),
+		cache,
+	};
 }
 
 describe('refreshAccessToken', () => {
@@ -29,7 +43,13 @@ describe('refreshAccessToken', () => {
 		const h = harness(tokenAnswer('at-1', 'rt-2', 3600));
 		const first = await h.refresh('rt-1');
 		expect(first).toEqual({
-			tokenSet: { accessToken: 'at-1', tokenType: 'Bearer', expiresIn: 3600, expiresAt: T0 + 3600_000, refreshToken: 'rt-2' },
+			tokenSet: {
+				accessToken: 'at-1',
+				tokenType: 'Bearer',
+				expiresIn: 3600,
+				expiresAt: T0 + 3600_000,
+				refreshToken: 'rt-2',
+			},
 			refreshToken: 'rt-2',
 			refreshTokenRotated: true,
 			fromCache: false,
@@ -154,7 +174,13 @@ describe('refreshAccessToken', () => {
 describe('TokenCache', () => {
 	it('forgets the least recently recorded keys beyond its bound', () => {
 		const cache = new TokenCache(4);
-		const context = { tokenEndpoint: 'e', clientAuthenticationMethod: 'none', clientId: 'c', clientSecret: '', scope: '' };
+		const context = {
+			tokenEndpoint: 'e',
+			clientAuthenticationMethod: 'none',
+			clientId: 'c',
+			clientSecret: '',
+			scope: '',
+		};
 		const tokenSet = { accessToken: 'a', tokenType: 'Bearer', expiresIn: 1, expiresAt: 1 };
 		for (let i = 0; i < 4; i++) cache.record(context, cache.key(context, `p${i}`), tokenSet, `n${i}`);
 		expect(cache.size).toBe(4);

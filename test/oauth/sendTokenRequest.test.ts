@@ -60,7 +60,10 @@ describe('sendTokenRequest', () => {
 
 	it('does not wait for a Retry-After beyond 30 s', async () => {
 		const { send, requests, waits } = setup(json(503, {}, { 'retry-after': '120' }), tokenAnswer('never'));
-		await expect(send()).rejects.toMatchObject({ code: 'temporarily_unavailable', message: 'The IDCS token endpoint is busy (HTTP 503)' });
+		await expect(send()).rejects.toMatchObject({
+			code: 'temporarily_unavailable',
+			message: 'The IDCS token endpoint is busy (HTTP 503)',
+		});
 		expect(requests).toHaveLength(1);
 		expect(waits).toEqual([]);
 	});
@@ -72,14 +75,42 @@ describe('sendTokenRequest', () => {
 	});
 
 	it.each([
-		[networkError('ECONNABORTED', 'timeout of 15000ms exceeded'), 'timeout', 'The IDCS token endpoint at idcs-abc.identity.oraclecloud.com did not answer within 15 s'],
-		[networkError('ETIMEDOUT'), 'timeout', 'The IDCS token endpoint at idcs-abc.identity.oraclecloud.com did not answer within 15 s'],
-		[networkError('ECONNREFUSED'), 'connection_refused', 'The connection to idcs-abc.identity.oraclecloud.com was refused'],
+		[
+			networkError('ECONNABORTED', 'timeout of 15000ms exceeded'),
+			'timeout',
+			'The IDCS token endpoint at idcs-abc.identity.oraclecloud.com did not answer within 15 s',
+		],
+		[
+			networkError('ETIMEDOUT'),
+			'timeout',
+			'The IDCS token endpoint at idcs-abc.identity.oraclecloud.com did not answer within 15 s',
+		],
+		[
+			networkError('ECONNREFUSED'),
+			'connection_refused',
+			'The connection to idcs-abc.identity.oraclecloud.com was refused',
+		],
 		[networkError('ENOTFOUND'), 'host_not_found', 'The host idcs-abc.identity.oraclecloud.com was not found'],
-		[networkError('DEPTH_ZERO_SELF_SIGNED_CERT'), 'tls_failure', 'The TLS connection to idcs-abc.identity.oraclecloud.com failed (DEPTH_ZERO_SELF_SIGNED_CERT)'],
-		[networkError('CERT_HAS_EXPIRED'), 'tls_failure', 'The TLS connection to idcs-abc.identity.oraclecloud.com failed (CERT_HAS_EXPIRED)'],
-		[networkError('ERR_TLS_CERT_ALTNAME_INVALID'), 'tls_failure', 'The TLS connection to idcs-abc.identity.oraclecloud.com failed (ERR_TLS_CERT_ALTNAME_INVALID)'],
-		[networkError('ECONNRESET', 'socket hang up client_secret=client-secret-1'), 'network_failure', 'The request to idcs-abc.identity.oraclecloud.com failed (ECONNRESET)'],
+		[
+			networkError('DEPTH_ZERO_SELF_SIGNED_CERT'),
+			'tls_failure',
+			'The TLS connection to idcs-abc.identity.oraclecloud.com failed (DEPTH_ZERO_SELF_SIGNED_CERT)',
+		],
+		[
+			networkError('CERT_HAS_EXPIRED'),
+			'tls_failure',
+			'The TLS connection to idcs-abc.identity.oraclecloud.com failed (CERT_HAS_EXPIRED)',
+		],
+		[
+			networkError('ERR_TLS_CERT_ALTNAME_INVALID'),
+			'tls_failure',
+			'The TLS connection to idcs-abc.identity.oraclecloud.com failed (ERR_TLS_CERT_ALTNAME_INVALID)',
+		],
+		[
+			networkError('ECONNRESET', 'socket hang up client_secret=client-secret-1'),
+			'network_failure',
+			'The request to idcs-abc.identity.oraclecloud.com failed (ECONNRESET)',
+		],
 	])('names a transport failure by its code, sends once (%s)', async (error, code, message) => {
 		const { send, requests } = setup(error, tokenAnswer('never'));
 		await expect(send()).rejects.toMatchObject({ code, message });

@@ -40,15 +40,41 @@ describe('processTokenResponse', () => {
 			secrets,
 			receivedAt,
 		);
-		expect(tokenSet).toEqual({ accessToken: 'a', tokenType: 'Bearer', expiresIn: 60, expiresAt: receivedAt + 60_000, scope: 'urn:opc:resource:consumer::all' });
+		expect(tokenSet).toEqual({
+			accessToken: 'a',
+			tokenType: 'Bearer',
+			expiresIn: 60,
+			expiresAt: receivedAt + 60_000,
+			scope: 'urn:opc:resource:consumer::all',
+		});
 	});
 
 	it.each([
-		['invalid_grant', 400, 'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)', /Authorize again with offline_access.*7 days by default/],
-		['invalid_client', 401, 'IDCS did not accept the client credentials (invalid_client)', /Check the client ID and secret.*Client Authentication/],
+		[
+			'invalid_grant',
+			400,
+			'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+			/Authorize again with offline_access.*7 days by default/,
+		],
+		[
+			'invalid_client',
+			401,
+			'IDCS did not accept the client credentials (invalid_client)',
+			/Check the client ID and secret.*Client Authentication/,
+		],
 		['invalid_scope', 400, 'IDCS did not accept the requested scope (invalid_scope)', /resource scope/],
-		['unauthorized_client', 400, 'The IDCS application is not allowed to use this grant type (unauthorized_client)', /allow the Refresh Token and Authorization Code grant types/],
-		['unsupported_grant_type', 400, 'The token endpoint does not support this grant type (unsupported_grant_type)', /domain URL/],
+		[
+			'unauthorized_client',
+			400,
+			'The IDCS application is not allowed to use this grant type (unauthorized_client)',
+			/allow the Refresh Token and Authorization Code grant types/,
+		],
+		[
+			'unsupported_grant_type',
+			400,
+			'The token endpoint does not support this grant type (unsupported_grant_type)',
+			/domain URL/,
+		],
 	])('turns error %s into a message that says what to do', (error, status, message, hint) => {
 		const result = failure(json(status, { error, error_description: 'grant is invalid' }));
 		expect(result).toBeInstanceOf(OAuthError);
@@ -61,7 +87,10 @@ describe('processTokenResponse', () => {
 
 	it('redacts secrets that a server echoes in error_description', () => {
 		const result = failure(
-			json(400, { error: 'invalid_grant', error_description: 'token refresh-token-value for client-secret-value is unknown' }),
+			json(400, {
+				error: 'invalid_grant',
+				error_description: 'token refresh-token-value for client-secret-value is unknown',
+			}),
 		);
 		expect(result.serverDescription).toBe('token [redacted] for [redacted] is unknown');
 	});
@@ -73,27 +102,55 @@ describe('processTokenResponse', () => {
 	});
 
 	it('recognises an HTML page from a proxy and does not quote it', () => {
-		const result = failure({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>Bad gateway refresh-token-value</body></html>' });
+		const result = failure({
+			status: 502,
+			headers: { 'content-type': 'text/html' },
+			body: '<html><body>Bad gateway refresh-token-value</body></html>',
+		});
 		expect(result.code).toBe('server_error');
 		expect(result.message).toBe('The IDCS token endpoint answered HTTP 502 with an HTML page (text/html)');
 	});
 
 	it('recognises an HTML login page answered with 200', () => {
-		const result = failure({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><title>Sign In</title>' });
+		const result = failure({
+			status: 200,
+			headers: { 'content-type': 'text/html; charset=utf-8' },
+			body: '<!DOCTYPE html><title>Sign In</title>',
+		});
 		expect(result.code).toBe('non_json_response');
-		expect(result.message).toBe('The IDCS token endpoint answered with an HTML page (text/html; charset=utf-8) instead of a token');
+		expect(result.message).toBe(
+			'The IDCS token endpoint answered with an HTML page (text/html; charset=utf-8) instead of a token',
+		);
 	});
 
 	it.each([
 		[{ token_type: 'Bearer', expires_in: 60 }, 'The IDCS token response has no access_token'],
 		[{ access_token: '', token_type: 'Bearer', expires_in: 60 }, 'The IDCS token response has no access_token'],
 		[{ access_token: 'a', expires_in: 60 }, 'The IDCS token response has a token_type other than Bearer'],
-		[{ access_token: 'a', token_type: 'MAC', expires_in: 60 }, 'The IDCS token response has a token_type other than Bearer'],
-		[{ access_token: 'a', token_type: 'Bearer' }, 'The IDCS token response has no valid expires_in (a positive number of seconds)'],
-		[{ access_token: 'a', token_type: 'Bearer', expires_in: '3600' }, 'The IDCS token response has no valid expires_in (a positive number of seconds)'],
-		[{ access_token: 'a', token_type: 'Bearer', expires_in: 0 }, 'The IDCS token response has no valid expires_in (a positive number of seconds)'],
-		[{ access_token: 'a', token_type: 'Bearer', expires_in: -5 }, 'The IDCS token response has no valid expires_in (a positive number of seconds)'],
-		[{ access_token: 'a', token_type: 'Bearer', expires_in: 60, refresh_token: 42 }, 'The IDCS token response has a refresh_token that is not a string'],
+		[
+			{ access_token: 'a', token_type: 'MAC', expires_in: 60 },
+			'The IDCS token response has a token_type other than Bearer',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer' },
+			'The IDCS token response has no valid expires_in (a positive number of seconds)',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer', expires_in: '3600' },
+			'The IDCS token response has no valid expires_in (a positive number of seconds)',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer', expires_in: 0 },
+			'The IDCS token response has no valid expires_in (a positive number of seconds)',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer', expires_in: -5 },
+			'The IDCS token response has no valid expires_in (a positive number of seconds)',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer', expires_in: 60, refresh_token: 42 },
+			'The IDCS token response has a refresh_token that is not a string',
+		],
 	])('refuses a token response that is not one (%j)', (body, message) => {
 		const result = failure(json(200, body));
 		expect(result.code).toBe('invalid_token_response');

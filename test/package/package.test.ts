@@ -42,7 +42,7 @@ describe('the published package (after npm run build)', () => {
 		for (const file of expected) expect(existsSync(join(root, file))).toBe(true);
 	});
 
-	it('ships code that requires n8n-workflow and Node\'s crypto only', () => {
+	it("ships code that requires n8n-workflow and Node's crypto only", () => {
 		const required = new Set<string>();
 		for (const file of filesUnder(join(root, 'dist')).filter((f) => f.endsWith('.js'))) {
 			for (const match of readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
@@ -61,7 +61,9 @@ describe('the published package (after npm run build)', () => {
 	it('points its codex at full documentation URLs', () => {
 		const codex = JSON.parse(readFileSync(join(root, 'nodes/FieldServiceToken/FieldServiceToken.node.json'), 'utf8'));
 		expect(codex.node).toBe('n8n-nodes-field-service-token.fieldServiceToken');
-		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map((d: { url: string }) => d.url);
+		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map(
+			(d: { url: string }) => d.url,
+		);
 		for (const url of urls) expect(url).toMatch(/^https:\/\//);
 	});
 });

@@ -18,7 +18,12 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 export const tokenAnswer = (accessToken: string, refreshToken?: string, expiresIn = 3349) =>
-	json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, ...(refreshToken ? { refresh_token: refreshToken } : {}) });
+	json(200, {
+		access_token: accessToken,
+		token_type: 'Bearer',
+		expires_in: expiresIn,
+		...(refreshToken ? { refresh_token: refreshToken } : {}),
+	});
 
 export function networkError(code: string, message = `connect ${code}`): Error {
 	return Object.assign(new Error(message), { code });

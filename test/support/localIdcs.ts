@@ -38,7 +38,10 @@ async function admin<T>(path: string, body?: unknown): Promise<T> {
 }
 
 /** A new grant with its own refresh token, so that tests never share one. */
-export async function mintRefreshToken(client: keyof typeof clients, scope = `${RESOURCE_SCOPE} offline_access`): Promise<string> {
+export async function mintRefreshToken(
+	client: keyof typeof clients,
+	scope = `${RESOURCE_SCOPE} offline_access`,
+): Promise<string> {
 	const { refresh_token } = await admin<{ refresh_token: string }>('refresh-tokens', { client, scope });
 	return refresh_token;
 }

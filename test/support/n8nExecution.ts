@@ -111,7 +111,12 @@ class OAuth2Api implements ICredentialType {
 	displayName = 'OAuth2 API';
 	genericAuth = true;
 	properties: INodeProperties[] = [
-		{ displayName: 'Use Dynamic Client Registration', name: 'useDynamicClientRegistration', type: 'hidden', default: false },
+		{
+			displayName: 'Use Dynamic Client Registration',
+			name: 'useDynamicClientRegistration',
+			type: 'hidden',
+			default: false,
+		},
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',
@@ -140,8 +145,22 @@ class OAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', displayOptions: { show: notDcr }, default: '', required: true },
-		{ displayName: 'Client ID', name: 'clientId', type: 'string', displayOptions: { show: notDcr }, default: '', required: true },
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'string',
+			displayOptions: { show: notDcr },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			displayOptions: { show: notDcr },
+			default: '',
+			required: true,
+		},
 		{ displayName: 'Authentication', name: 'clientCredentialType', type: 'hidden', default: 'clientSecret' },
 		{
 			displayName: 'Client Secret',
@@ -185,7 +204,12 @@ class OAuth2Api implements ICredentialType {
 			name: 'additionalBodyProperties',
 			type: 'json',
 			displayOptions: {
-				show: { grantType: ['clientCredentials'], authentication: ['body'], sendAdditionalBodyProperties: [true], ...notDcr },
+				show: {
+					grantType: ['clientCredentials'],
+					authentication: ['body'],
+					sendAdditionalBodyProperties: [true],
+					...notDcr,
+				},
 			},
 			default: '',
 		},
@@ -238,7 +262,11 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: never): Promise<never> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: never,
+	): Promise<never> {
 		const authenticate = credentialType(typeName).authenticate;
 		if (typeof authenticate === 'function') return (await authenticate(credentials, requestOptions)) as never;
 		return requestOptions;
@@ -255,7 +283,8 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const { preAuthentication } = credentialType(typeName);
 		if (typeof preAuthentication !== 'function') return undefined;
-		return ((await preAuthentication.call(helpers, credentials)) ?? undefined) as ICredentialDataDecryptedObject | undefined;
+		return ((await preAuthentication.call(helpers, credentials)) ?? undefined) as
+			ICredentialDataDecryptedObject | undefined;
 	}
 
 	async getCredentials(): Promise<ICredentials> {
@@ -299,7 +328,14 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const decryptedDataOriginal = this.stored(nodeCredentials, type) as ICredentialDataDecryptedObject;
 		if (raw === true) return decryptedDataOriginal;
-		return await this.applyDefaultsAndOverwrites(additionalData, decryptedDataOriginal, type, mode, executeData, expressionResolveValues);
+		return await this.applyDefaultsAndOverwrites(
+			additionalData,
+			decryptedDataOriginal,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	/** As packages/cli's CredentialsHelper.applyDefaultsAndOverwrites (2.41), minus overwrites and JSON leaves. */
@@ -316,7 +352,14 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		for (const field of OAUTH_PINNED_FIELDS) {
 			if (credentialsProperties.some((p) => p.name === field && p.type === 'hidden')) delete storedData[field];
 		}
-		let decryptedData = NodeHelpers.getNodeParameters(credentialsProperties, storedData as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+		let decryptedData = NodeHelpers.getNodeParameters(
+			credentialsProperties,
+			storedData as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
 		if (decryptedDataOriginal.oauthTokenData !== undefined) {
 			decryptedData.oauthTokenData = decryptedDataOriginal.oauthTokenData;
 		}
@@ -361,7 +404,11 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return decryptedData;
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		this.stored(nodeCredentials, type);
 		this.store.data = roundTrip(data);
 		this.store.updates++;
@@ -409,7 +456,10 @@ function nodeTypesFor(typeName: string, nodeType: INodeType): INodeTypes {
 export async function runNode(options: RunNodeOptions): Promise<INodeExecutionData[][]> {
 	const { nodeType, credential } = options;
 	// The items as the Input node's output; pairedItem lets $('Input').item find its item.
-	const items = roundTrip(options.items ?? [{ json: {} }]).map((item, index) => ({ pairedItem: { item: index }, ...item }));
+	const items = roundTrip(options.items ?? [{ json: {} }]).map((item, index) => ({
+		pairedItem: { item: index },
+		...item,
+	}));
 	const mode: WorkflowExecuteMode = 'manual';
 	const typeName = `n8n-nodes-field-service-token.${nodeType.description.name}`;
 	const credentialTypeName = new IdcsOAuth2Api().name;
@@ -451,7 +501,14 @@ export async function runNode(options: RunNodeOptions): Promise<INodeExecutionDa
 		resultData: {
 			runData: {
 				[INPUT_NODE_NAME]: [
-					{ startTime: 0, executionIndex: 0, executionTime: 0, source: [], executionStatus: 'success', data: { main: [items] } },
+					{
+						startTime: 0,
+						executionIndex: 0,
+						executionTime: 0,
+						source: [],
+						executionStatus: 'success',
+						data: { main: [items] },
+					},
 				],
 			},
 			lastNodeExecuted: INPUT_NODE_NAME,

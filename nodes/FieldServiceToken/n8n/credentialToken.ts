@@ -1,14 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	OAuthError,
-	SingleFlight,
-	isValidBeyond,
-	redact,
-	serverError,
-	transportError,
-	type TokenSet,
-} from '../oauth';
+import { OAuthError, SingleFlight, isValidBeyond, redact, serverError, transportError, type TokenSet } from '../oauth';
 import { CREDENTIAL_TYPE, type IdcsCredential } from './credential';
 
 /** The first n8n release whose nodes can call helpers.refreshOAuth2Token (n8n-core 1.118.1). */
@@ -41,7 +33,9 @@ function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
 
 function toTokenSet(tokenData: Record<string, unknown>, now: number): TokenSet | undefined {
 	const accessToken = tokenData.access_token;
-	const expiresAt = storedExpiry(tokenData) ?? (Number(tokenData.expires_in) > 0 ? now + Number(tokenData.expires_in) * 1000 : undefined);
+	const expiresAt =
+		storedExpiry(tokenData) ??
+		(Number(tokenData.expires_in) > 0 ? now + Number(tokenData.expires_in) * 1000 : undefined);
 	if (typeof accessToken !== 'string' || !accessToken || expiresAt === undefined) return undefined;
 	return {
 		accessToken,
@@ -69,9 +63,19 @@ function credentialRefreshError(error: unknown, credential: IdcsCredential, secr
 			'Reconnect the credential: its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant.',
 		);
 	}
-	const failure = transportError(error, { method: 'POST', url: credential.accessTokenUrl, headers: {}, body: '', timeoutMs: 0 });
+	const failure = transportError(error, {
+		method: 'POST',
+		url: credential.accessTokenUrl,
+		headers: {},
+		body: '',
+		timeoutMs: 0,
+	});
 	if (failure.code !== 'network_failure' || !message) return failure;
-	return new OAuthError('network_failure', `Refreshing the credential's token failed: ${redact(message, secrets)}`, failure.hint);
+	return new OAuthError(
+		'network_failure',
+		`Refreshing the credential's token failed: ${redact(message, secrets)}`,
+		failure.hint,
+	);
 }
 
 /**
@@ -105,12 +109,17 @@ export async function credentialAccessToken(
 		return { tokenSet: current, refreshTokenRotated: false, fromCache: true };
 	}
 
-	const refreshOAuth2Token = ctx.helpers.refreshOAuth2Token as IExecuteFunctions['helpers']['refreshOAuth2Token'] | undefined;
+	const refreshOAuth2Token = ctx.helpers.refreshOAuth2Token as
+		IExecuteFunctions['helpers']['refreshOAuth2Token'] | undefined;
 	if (typeof refreshOAuth2Token !== 'function') {
-		throw new NodeOperationError(ctx.getNode(), `Refreshing from the credential needs n8n ${MINIMUM_N8N_FOR_CREDENTIAL_SOURCE} or later`, {
-			description: `This n8n cannot write a rotated refresh token back into the credential, and IDCS refresh tokens are single use. Update n8n to ${MINIMUM_N8N_FOR_CREDENTIAL_SOURCE} or later, or choose Refresh Token Source "From a Field" and store the returned refresh_token yourself.`,
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Refreshing from the credential needs n8n ${MINIMUM_N8N_FOR_CREDENTIAL_SOURCE} or later`,
+			{
+				description: `This n8n cannot write a rotated refresh token back into the credential, and IDCS refresh tokens are single use. Update n8n to ${MINIMUM_N8N_FOR_CREDENTIAL_SOURCE} or later, or choose Refresh Token Source "From a Field" and store the returned refresh_token yourself.`,
+				itemIndex,
+			},
+		);
 	}
 
 	const secrets = [credential.clientSecret, stored.refresh_token, stored.access_token];
@@ -132,7 +141,8 @@ export async function credentialAccessToken(
 	}
 	return {
 		tokenSet,
-		refreshTokenRotated: typeof refreshed.refresh_token === 'string' && refreshed.refresh_token !== stored.refresh_token,
+		refreshTokenRotated:
+			typeof refreshed.refresh_token === 'string' && refreshed.refresh_token !== stored.refresh_token,
 		fromCache: joined,
 	};
 }

@@ -20,13 +20,18 @@ export function n8nTransport(helpers: IExecuteFunctions['helpers']): HttpTranspo
 		})) as IN8nHttpFullResponse;
 		const headers: Record<string, string | undefined> = {};
 		for (const [name, value] of Object.entries(response.headers ?? {})) {
-			headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value === undefined ? undefined : String(value);
+			headers[name.toLowerCase()] = Array.isArray(value)
+				? value.join(', ')
+				: value === undefined
+					? undefined
+					: String(value);
 		}
 		const body = response.body;
 		return {
 			status: response.statusCode,
 			headers,
-			body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? ''),
+			body:
+				typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? ''),
 		};
 	};
 }

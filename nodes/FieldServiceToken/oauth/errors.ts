@@ -71,7 +71,7 @@ const HINTS: Record<string, string> = {
 	invalid_client:
 		'Check the client ID and secret in the credential, and the Client Authentication choice: a Confidential Application takes a Basic header or body fields, a Mobile Application (public client) sends its client ID only.',
 	invalid_scope:
-		'Check the resource scope against the application\'s resources in the IDCS console (Integrated applications > your application > OAuth configuration > Resources).',
+		"Check the resource scope against the application's resources in the IDCS console (Integrated applications > your application > OAuth configuration > Resources).",
 	unauthorized_client:
 		'In the IDCS console, allow the Refresh Token and Authorization Code grant types for this application (OAuth configuration > Client configuration).',
 	unsupported_grant_type:

@@ -62,7 +62,7 @@ export function transportError(error: unknown, request: HttpRequest): OAuthError
 		return new OAuthError(
 			'tls_failure',
 			`The TLS connection to ${host} failed (${code})`,
-			'The server\'s certificate was not trusted. If a corporate proxy inspects TLS, give n8n its CA certificate (NODE_EXTRA_CA_CERTS).',
+			"The server's certificate was not trusted. If a corporate proxy inspects TLS, give n8n its CA certificate (NODE_EXTRA_CA_CERTS).",
 		);
 	}
 	return new OAuthError(

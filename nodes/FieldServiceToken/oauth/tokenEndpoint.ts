@@ -13,14 +13,14 @@ export function checkEndpointUrl(url: string, what = 'token endpoint'): URL {
 		throw new OAuthError(
 			'invalid_domain_url',
 			`The IDCS ${what} URL is not a valid URL`,
-			'Set the Identity Domain URL in the credential to the domain\'s address, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com',
+			"Set the Identity Domain URL in the credential to the domain's address, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com",
 		);
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		throw new OAuthError(
 			'invalid_domain_url',
 			`The IDCS ${what} URL must start with https://`,
-			'Set the Identity Domain URL in the credential to the domain\'s https:// address.',
+			"Set the Identity Domain URL in the credential to the domain's https:// address.",
 		);
 	}
 	// WHATWG URL reads "https:///oauth2/v1/token" (an empty domain URL) as host "oauth2".

@@ -28,11 +28,7 @@ function describeBody(response: HttpResponse): string {
  * `access_token`, a Bearer `token_type` and a positive `expires_in`; anything else is an
  * OAuthError. `secrets` are the values the request carried, kept out of every message.
  */
-export function processTokenResponse(
-	response: HttpResponse,
-	secrets: readonly string[],
-	receivedAt: number,
-): TokenSet {
+export function processTokenResponse(response: HttpResponse, secrets: readonly string[], receivedAt: number): TokenSet {
 	let json: unknown;
 	try {
 		json = JSON.parse(response.body);

@@ -3,21 +3,15 @@ import type { INodeProperties } from 'n8n-workflow';
 import { readCredential } from '../n8n/credential';
 import { withFields } from '../n8n/output';
 import { authorizationRequest, getAuthorizationCodeMessage, scopeWithOfflineAccess } from '../oauth';
-import { outputFieldOption, type Operation } from './common';
+import { optionsCollection, outputFieldOption, redirectUriParameter, type Operation } from './common';
 
 const show = { show: { operation: ['buildAuthorizationRequest'] } };
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Redirect URI',
-		name: 'redirectUri',
-		type: 'string',
-		displayOptions: show,
-		default: '',
-		required: true,
-		placeholder: 'https://<field-service-domain>/plugin-auth-redirect/',
-		description: 'Where IDCS sends the code. For an OFS plugin: https://&lt;field-service-domain&gt;/plugin-auth-redirect/, registered as a redirect URL of the IDCS application.',
-	},
+	redirectUriParameter(
+		show,
+		'Where IDCS sends the code. For an OFS plugin: https://&lt;field-service-domain&gt;/plugin-auth-redirect/, registered as a redirect URL of the IDCS application.',
+	),
 	{
 		displayName: 'State',
 		name: 'state',
@@ -32,17 +26,10 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: show,
 		default: false,
-		description: 'Whether to add a PKCE (S256) challenge; keep the code_verifier output for the code exchange. Recommended for a Mobile Application.',
+		description:
+			'Whether to add a PKCE (S256) challenge; keep the code_verifier output for the code exchange. Recommended for a Mobile Application.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		displayOptions: show,
-		default: {},
-		options: [outputFieldOption],
-	},
+	optionsCollection(show, [outputFieldOption]),
 ];
 
 export const execute: Operation = async ({ ctx, itemIndex, json }) => {

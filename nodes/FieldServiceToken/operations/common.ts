@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /** What an operation gets for one item; it adds the secrets it handles to `secrets` for redaction. */
 export interface OperationContext {
@@ -10,11 +10,12 @@ export interface OperationContext {
 
 export type Operation = (op: OperationContext) => Promise<IDataObject>;
 
-export const clientAuthenticationOptions: INodeProperties['options'] = [
+const clientAuthenticationOptions: INodeProperties['options'] = [
 	{
 		name: 'As Set in the Credential',
 		value: 'credential',
-		description: 'Basic header or body fields as the credential says; a credential without secret sends its client ID only',
+		description:
+			'Basic header or body fields as the credential says; a credential without secret sends its client ID only',
 	},
 	{
 		name: 'Basic Auth Header',
@@ -48,5 +49,38 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: 30,
-	description: 'How long to wait for the IDCS token endpoint. A request that timed out is not resent: IDCS may already have used its refresh token.',
+	description:
+		'How long to wait for the IDCS token endpoint. A request that timed out is not resent: IDCS may already have used its refresh token.',
 };
+
+/** The client authentication choice, shared by the operations that call the token endpoint. */
+export const clientAuthenticationParameter = (displayOptions: IDisplayOptions): INodeProperties => ({
+	displayName: 'Client Authentication',
+	name: 'clientAuthentication',
+	type: 'options',
+	displayOptions,
+	options: clientAuthenticationOptions,
+	default: 'credential',
+	description: 'How the client ID and secret from the credential are sent to IDCS',
+});
+
+export const redirectUriParameter = (displayOptions: IDisplayOptions, description: string): INodeProperties => ({
+	displayName: 'Redirect URI',
+	name: 'redirectUri',
+	type: 'string',
+	displayOptions,
+	default: '',
+	required: true,
+	placeholder: 'https://<field-service-domain>/plugin-auth-redirect/',
+	description,
+});
+
+export const optionsCollection = (displayOptions: IDisplayOptions, options: INodeProperties[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	displayOptions,
+	default: {},
+	options,
+});

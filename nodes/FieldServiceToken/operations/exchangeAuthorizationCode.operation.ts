@@ -4,7 +4,14 @@ import { clientAuthenticationFor, readCredential, type ClientAuthenticationChoic
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
 import { exchangeAuthorizationCode } from '../oauth';
-import { clientAuthenticationOptions, outputFieldOption, timeoutOption, type Operation } from './common';
+import {
+	clientAuthenticationParameter,
+	optionsCollection,
+	outputFieldOption,
+	redirectUriParameter,
+	timeoutOption,
+	type Operation,
+} from './common';
 
 const show = { show: { operation: ['exchangeAuthorizationCode'] } };
 
@@ -17,18 +24,10 @@ export const properties: INodeProperties[] = [
 		displayOptions: show,
 		default: '',
 		required: true,
-		description: 'The code getAuthorizationCode returned to the plugin (or IDCS sent to the redirect URI). It is single use and lives a few minutes.',
+		description:
+			'The code getAuthorizationCode returned to the plugin (or IDCS sent to the redirect URI). It is single use and lives a few minutes.',
 	},
-	{
-		displayName: 'Redirect URI',
-		name: 'redirectUri',
-		type: 'string',
-		displayOptions: show,
-		default: '',
-		required: true,
-		placeholder: 'https://<field-service-domain>/plugin-auth-redirect/',
-		description: 'Exactly the redirect URI of the authorization request',
-	},
+	redirectUriParameter(show, 'Exactly the redirect URI of the authorization request'),
 	{
 		displayName: 'Code Verifier',
 		name: 'codeVerifier',
@@ -38,24 +37,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		description: 'The code_verifier from Build Authorization Request, when it was built with PKCE',
 	},
-	{
-		displayName: 'Client Authentication',
-		name: 'clientAuthentication',
-		type: 'options',
-		displayOptions: show,
-		options: clientAuthenticationOptions,
-		default: 'credential',
-		description: 'How the client ID and secret from the credential are sent to IDCS',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		displayOptions: show,
-		default: {},
-		options: [timeoutOption, outputFieldOption],
-	},
+	clientAuthenticationParameter(show),
+	optionsCollection(show, [timeoutOption, outputFieldOption]),
 ];
 
 export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
@@ -76,6 +59,11 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep },
 	);
-	const fields = tokenFields({ tokenSet, refreshToken: tokenSet.refreshToken, refreshTokenRotated: false, fromCache: false });
+	const fields = tokenFields({
+		tokenSet,
+		refreshToken: tokenSet.refreshToken,
+		refreshTokenRotated: false,
+		fromCache: false,
+	});
 	return withFields(json, fields, options.outputField ?? '');
 };

@@ -5,7 +5,13 @@ import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
 import { refreshAccessToken, TokenCache } from '../oauth';
-import { clientAuthenticationOptions, outputFieldOption, timeoutOption, type Operation } from './common';
+import {
+	clientAuthenticationParameter,
+	optionsCollection,
+	outputFieldOption,
+	timeoutOption,
+	type Operation,
+} from './common';
 
 /** Tokens reused across items and executions of this n8n process; memory only. */
 export const tokenCache = new TokenCache();
@@ -23,12 +29,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Credential (Connected Account)',
 				value: 'credential',
-				description: 'The refresh token the credential got on Connect; each rotated one is saved back into the credential',
+				description:
+					'The refresh token the credential got on Connect; each rotated one is saved back into the credential',
 			},
 			{
 				name: 'From a Field',
 				value: 'parameter',
-				description: 'A refresh token mapped from earlier steps, e.g. one an OFS plugin got with getAuthorizationCode; the rotated one comes out as refresh_token',
+				description:
+					'A refresh token mapped from earlier steps, e.g. one an OFS plugin got with getAuthorizationCode; the rotated one comes out as refresh_token',
 			},
 		],
 		default: 'credential',
@@ -41,51 +49,38 @@ export const properties: INodeProperties[] = [
 		displayOptions: showForField,
 		default: '',
 		required: true,
-		description: 'Map it with an expression. IDCS refresh tokens are single use: store the refresh_token this node outputs and use that one next time.',
+		description:
+			'Map it with an expression. IDCS refresh tokens are single use: store the refresh_token this node outputs and use that one next time.',
 	},
-	{
-		displayName: 'Client Authentication',
-		name: 'clientAuthentication',
-		type: 'options',
-		displayOptions: showForField,
-		options: clientAuthenticationOptions,
-		default: 'credential',
-		description: 'How the client ID and secret from the credential are sent to IDCS',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		displayOptions: show,
-		default: {},
-		options: [
-			{
-				displayName: 'Reuse Valid Token',
-				name: 'reuseToken',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to hand out a token that is still valid instead of asking IDCS again. Items and executions share it.',
-			},
-			{
-				displayName: 'Expiry Margin (Seconds)',
-				name: 'expiryMarginSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 60,
-				description: 'A token that expires sooner than this is not reused',
-			},
-			{
-				displayName: 'Scope',
-				name: 'scope',
-				type: 'string',
-				default: '',
-				description: 'Only to narrow the scope of a refresh token given by field; empty keeps the scope it was granted with',
-			},
-			timeoutOption,
-			outputFieldOption,
-		],
-	},
+	clientAuthenticationParameter(showForField),
+	optionsCollection(show, [
+		{
+			displayName: 'Reuse Valid Token',
+			name: 'reuseToken',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to hand out a token that is still valid instead of asking IDCS again. Items and executions share it.',
+		},
+		{
+			displayName: 'Expiry Margin (Seconds)',
+			name: 'expiryMarginSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description: 'A token that expires sooner than this is not reused',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: '',
+			description:
+				'Only to narrow the scope of a refresh token given by field; empty keeps the scope it was granted with',
+		},
+		timeoutOption,
+		outputFieldOption,
+	]),
 ];
 
 interface RefreshOptions {
@@ -98,7 +93,10 @@ interface RefreshOptions {
 
 export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as RefreshOptions;
-	const reuse = { enabled: options.reuseToken !== false, marginSeconds: Math.max(0, options.expiryMarginSeconds ?? 60) };
+	const reuse = {
+		enabled: options.reuseToken !== false,
+		marginSeconds: Math.max(0, options.expiryMarginSeconds ?? 60),
+	};
 	const credential = await readCredential(ctx, itemIndex);
 	secrets.push(credential.clientSecret);
 	const source = ctx.getNodeParameter('refreshTokenSource', itemIndex) as 'credential' | 'parameter';
