@@ -272,6 +272,32 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(store.updates).toBe(1);
 	});
 
+	it('on an n8n that records no expiry (1.x), reads it from the IDCS JWT access token', async () => {
+		const jwt = (exp: number) =>
+			['{"alg":"RS256"}', JSON.stringify({ sub: 'ofs.dispatcher', exp })]
+				.map((part) => Buffer.from(part).toString('base64url'))
+				.join('.') + '.signature';
+		const validFor = async (seconds: number) => {
+			const refreshToken = await mintRefreshToken('basic');
+			const store = credentialFor(clients.basic, {
+				oauthTokenData: {
+					access_token: jwt(Math.floor(Date.now() / 1000) + seconds),
+					token_type: 'Bearer',
+					expires_in: 3600,
+					refresh_token: refreshToken,
+				},
+			});
+			return {
+				output: await fromCredential(store),
+				calls: (await tokenRequestsWith('refresh_token', refreshToken)).length,
+			};
+		};
+		const valid = await validFor(1800);
+		expect(valid).toMatchObject({ calls: 0, output: { from_cache: true } });
+		expect(valid.output.expires_in).toBeGreaterThan(1790);
+		expect(await validFor(30)).toMatchObject({ calls: 1, output: { from_cache: false } });
+	});
+
 	it('says how to connect when the credential has no token yet', async () => {
 		await expect(fromCredential(credentialFor(clients.basic))).rejects.toMatchObject({
 			message: 'The credential is not connected to IDCS yet',

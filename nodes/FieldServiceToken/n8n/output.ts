@@ -16,7 +16,7 @@ export function tokenFields(output: TokenOutput, now = Date.now()): IDataObject 
 	return {
 		access_token: tokenSet.accessToken,
 		token_type: tokenSet.tokenType,
-		expires_in: Math.max(0, Math.floor((tokenSet.expiresAt - now) / 1000)),
+		expires_in: Math.max(0, Math.round((tokenSet.expiresAt - now) / 1000)),
 		expires_at: new Date(tokenSet.expiresAt).toISOString(),
 		authorization: `${tokenSet.tokenType} ${tokenSet.accessToken}`,
 		...(tokenSet.scope ? { scope: tokenSet.scope } : {}),
