@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -75,6 +76,14 @@ export class FieldServiceToken implements INodeType {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const run = operations[operation];
+				if (!run) {
+					// n8n offers "Custom API Call" on nodes whose credential extends oAuth2Api.
+					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not one of this node's`, {
+						description:
+							'Choose Refresh Access Token, Exchange Authorization Code or Build Authorization Request. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
+						itemIndex,
+					});
+				}
 				const json = await run({ ctx: this, itemIndex, json: items[itemIndex].json, secrets });
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {

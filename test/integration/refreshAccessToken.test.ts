@@ -272,6 +272,16 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(store.updates).toBe(1);
 	});
 
+	it('refreshes a credential that holds a refresh token but no access token yet', async () => {
+		const refreshToken = await mintRefreshToken('basic');
+		const store = credentialFor(clients.basic, {
+			oauthTokenData: { refresh_token: refreshToken, token_type: 'Bearer' },
+		});
+		const output = await fromCredential(store);
+		expect(output).toMatchObject({ from_cache: false, refresh_token_rotated: true });
+		expect((store.data.oauthTokenData as IDataObject).access_token).toBe(output.access_token);
+	});
+
 	it('on an n8n that records no expiry (1.x), reads it from the IDCS JWT access token', async () => {
 		const jwt = (exp: number) =>
 			['{"alg":"RS256"}', JSON.stringify({ sub: 'ofs.dispatcher', exp })]

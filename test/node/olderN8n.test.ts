@@ -46,6 +46,21 @@ function olderN8nContext(continueOnFail: boolean): IExecuteFunctions {
 	} as unknown as IExecuteFunctions;
 }
 
+describe('an operation the node does not have', () => {
+	it('says which operations there are and how to call an API instead (n8n adds "Custom API Call")', async () => {
+		const context = olderN8nContext(false);
+		const getNodeParameter = context.getNodeParameter;
+		context.getNodeParameter = ((name: string, index: number, fallback?: unknown) =>
+			name === 'operation'
+				? '__CUSTOM_API_CALL__'
+				: getNodeParameter(name, index, fallback)) as IExecuteFunctions['getNodeParameter'];
+		await expect(new FieldServiceToken().execute.call(context)).rejects.toMatchObject({
+			message: 'The operation "__CUSTOM_API_CALL__" is not one of this node\'s',
+			description: expect.stringContaining('use an HTTP Request node'),
+		});
+	});
+});
+
 describe('the credential source on an n8n without helpers.refreshOAuth2Token', () => {
 	it('names the minimum n8n release', () => {
 		expect(MINIMUM_N8N_FOR_CREDENTIAL_SOURCE).toBe('1.119.2');

@@ -90,7 +90,7 @@ export async function credentialAccessToken(
 	itemIndex: number,
 ): Promise<CredentialTokenResult> {
 	const stored = credential.oauthTokenData;
-	if (!stored || typeof stored.access_token !== 'string') {
+	if (!stored || (typeof stored.access_token !== 'string' && typeof stored.refresh_token !== 'string')) {
 		throw new NodeOperationError(ctx.getNode(), 'The credential is not connected to IDCS yet', {
 			description:
 				'Open the Oracle IDCS OAuth2 API credential and click "Connect my account" to sign in to IDCS once; or choose Refresh Token Source "From a Field" and map a refresh token.',
@@ -122,7 +122,7 @@ export async function credentialAccessToken(
 		);
 	}
 
-	const secrets = [credential.clientSecret, stored.refresh_token, stored.access_token];
+	const secrets = [credential.clientSecret, stored.refresh_token, String(stored.access_token ?? '')];
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? CREDENTIAL_TYPE;
 	const { value: refreshed, joined } = await refreshes.run(credentialId, async () => {
 		try {
