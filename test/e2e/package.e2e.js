@@ -1,0 +1,65 @@
+// The package as n8n loads it from <user folder>/.n8n/nodes (npm pack + npm install, like
+// Settings > Community Nodes): its node type and its credential type.
+const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, REFRESH_TOKEN_FROM_ENV, envWithRefreshToken, expectSuccess } = require('./helpers');
+
+let idcs;
+let folder;
+
+beforeAll(async () => {
+	idcs = await local.startIdcs();
+	folder = newUserFolder();
+});
+
+afterAll(async () => {
+	await idcs?.stop();
+});
+
+test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken with its operations and credential', async () => {
+	const nodes = await n8n.exportNodes(folder);
+	const ours = nodes.filter((node) => node.name.startsWith(`${n8n.PACKAGE_NAME}.`)).map((node) => node.name).sort();
+	expect(ours).toEqual([n8n.NODE_TYPE, `${n8n.NODE_TYPE}Tool`]);
+
+	const node = nodes.find((n) => n.name === n8n.NODE_TYPE);
+	expect(node.displayName).toBe('Field Service Token');
+	expect(node.version).toBe(1);
+	expect(node.credentials).toEqual([{ name: 'idcsOAuth2Api', required: true }]);
+	const operation = node.properties.find((p) => p.name === 'operation');
+	// n8n appends "Custom API Call" to the operations of every node whose credential extends oAuth2Api.
+	expect(operation.options.map((o) => o.value)).toEqual([
+		'refreshAccessToken',
+		'exchangeAuthorizationCode',
+		'buildAuthorizationRequest',
+		'__CUSTOM_API_CALL__',
+	]);
+	expect(operation.default).toBe('refreshAccessToken');
+});
+
+test('the idcsOAuth2Api credential type is loaded: from a credential holding only the domain URL, n8n derives the token URL and scope', async () => {
+	// No accessTokenUrl or scope in the stored data: only the credential type's hidden expressions make them.
+	const data = { domainUrl: `${idcs.issuer}/oauth2/v1/anything?x=1`, clientId: idcs.clients.basic.clientId, clientSecret: idcs.clients.basic.clientSecret, resourceScope: local.RESOURCE_SCOPE };
+	await n8n.importCredentials(folder, local.credential('pkgCredential0001', 'pkgCredential0001', data));
+	await n8n.importWorkflows(
+		folder,
+		tokenWorkflow('pkgWorkflow00001', 'pkgCredential0001', {
+			refreshTokenSource: 'parameter',
+			refreshToken: REFRESH_TOKEN_FROM_ENV,
+			clientAuthentication: 'credential',
+			options: { scope: '' },
+		}),
+	);
+	const refreshToken = await idcs.mintRefreshToken('basic');
+
+	const result = await n8n.executeWorkflow(folder, 'pkgWorkflow00001', { env: envWithRefreshToken(refreshToken) });
+
+	expectSuccess(result);
+	const [output] = result.output(TOKEN_NODE);
+	expect(output.authorization).toBe(`Bearer ${output.access_token}`);
+	expect(output.scope).toBe(`${local.RESOURCE_SCOPE} offline_access`);
+	const requests = (await idcs.tokenRequests()).filter((r) => r.body?.refresh_token === refreshToken);
+	expect(requests).toHaveLength(1);
+	// The pasted path and query are dropped; the hidden field adds IDCS's token path.
+	expect(requests[0].path).toBe('/oauth2/v1/token');
+	// authentication 'header' is the credential type's default: the stored data did not say.
+	expect(requests[0].clientAuth).toBe('client_secret_basic');
+	expect(requests[0].status).toBe(200);
+});
