@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from './n8n/credential';
+import { CREDENTIAL_TYPE, readCredential, type IdcsCredential } from './n8n/credential';
 import { toNodeError } from './n8n/errors';
 import * as buildAuthorizationRequest from './operations/buildAuthorizationRequest.operation';
 import type { Operation } from './operations/common';
@@ -71,6 +71,8 @@ export class FieldServiceToken implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
+		let credential: Promise<IdcsCredential> | undefined;
+		const readCredentialOnce = (itemIndex: number) => () => (credential ??= readCredential(this, itemIndex));
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const secrets: string[] = [];
 			try {
@@ -84,7 +86,13 @@ export class FieldServiceToken implements INodeType {
 						itemIndex,
 					});
 				}
-				const json = await run({ ctx: this, itemIndex, json: items[itemIndex].json, secrets });
+				const json = await run({
+					ctx: this,
+					itemIndex,
+					json: items[itemIndex].json,
+					secrets,
+					readCredential: readCredentialOnce(itemIndex),
+				});
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, itemIndex, secrets);

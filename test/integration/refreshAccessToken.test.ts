@@ -264,6 +264,21 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(await tokenRequestsWith('refresh_token', stored[10])).toHaveLength(0);
 	});
 
+	it('reads the credential once per execution however many items, and refreshes once for all of them', async () => {
+		const { refreshToken, store } = await connectedCredential();
+		const [items] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'refreshAccessToken' },
+			credential: store,
+			items: Array.from({ length: 50 }, (_, index) => ({ json: { index } })),
+		});
+		expect(items.map((item) => item.json.from_cache)).toEqual([false, ...Array(49).fill(true)]);
+		expect(new Set(items.map((item) => item.json.access_token)).size).toBe(1);
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+		// One read by the node; n8n's refresh reads twice (its getCredentials, and again under its lock).
+		expect(store.reads).toBe(3);
+	});
+
 	it('makes one refresh for concurrent executions of one credential', async () => {
 		const { refreshToken, store } = await connectedCredential();
 		const outputs = await Promise.all(Array.from({ length: 5 }, () => fromCredential(store, { reuseToken: false })));

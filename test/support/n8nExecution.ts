@@ -46,14 +46,16 @@ export const CREDENTIAL_NAME = 'IDCS account';
 export const INPUT_NODE_NAME = 'Input';
 export const NODE_NAME = 'Node under test';
 
-/** The stored (decrypted) credential data, incl. oauthTokenData; `updates` counts n8n's write-backs. */
+/** The stored (decrypted) credential data, incl. oauthTokenData; `updates` counts n8n's write-backs,
+ * `reads` its decryptions (each one a database read in n8n). */
 export interface CredentialStore {
 	data: Record<string, unknown>;
 	updates: number;
+	reads: number;
 }
 
 export function credentialStore(data: Record<string, unknown>): CredentialStore {
-	return { data: roundTrip(data), updates: 0 };
+	return { data: roundTrip(data), updates: 0, reads: 0 };
 }
 
 export interface RunNodeOptions {
@@ -327,6 +329,7 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
 		const decryptedDataOriginal = this.stored(nodeCredentials, type) as ICredentialDataDecryptedObject;
+		this.store.reads++;
 		if (raw === true) return decryptedDataOriginal;
 		return await this.applyDefaultsAndOverwrites(
 			additionalData,

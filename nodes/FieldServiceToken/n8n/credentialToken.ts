@@ -131,6 +131,8 @@ export async function credentialAccessToken(
 			throw credentialRefreshError(error, credential, secrets);
 		}
 	});
+	// The credential is read once per execution: later items see the token this refresh stored.
+	credential.oauthTokenData = refreshed;
 	const tokenSet = toTokenSet(refreshed, Date.now());
 	if (!tokenSet) {
 		throw new OAuthError(

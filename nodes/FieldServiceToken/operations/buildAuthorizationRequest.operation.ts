@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { readCredential } from '../n8n/credential';
 import { withFields } from '../n8n/output';
 import { authorizationRequest, getAuthorizationCodeMessage, scopeWithOfflineAccess } from '../oauth';
 import { optionsCollection, outputFieldOption, redirectUriParameter, type Operation } from './common';
@@ -32,9 +31,9 @@ export const properties: INodeProperties[] = [
 	optionsCollection(show, [outputFieldOption]),
 ];
 
-export const execute: Operation = async ({ ctx, itemIndex, json }) => {
+export const execute: Operation = async ({ ctx, itemIndex, json, readCredential }) => {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as { outputField?: string };
-	const credential = await readCredential(ctx, itemIndex);
+	const credential = await readCredential();
 	const request = authorizationRequest({
 		authorizationEndpoint: credential.authUrl,
 		clientId: credential.clientId,

@@ -1,11 +1,15 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { IdcsCredential } from '../n8n/credential';
+
 /** What an operation gets for one item; it adds the secrets it handles to `secrets` for redaction. */
 export interface OperationContext {
 	ctx: IExecuteFunctions;
 	itemIndex: number;
 	json: IDataObject;
 	secrets: string[];
+	/** The credential, read once per execution: n8n decrypts it from its database on every read. */
+	readCredential: () => Promise<IdcsCredential>;
 }
 
 export type Operation = (op: OperationContext) => Promise<IDataObject>;

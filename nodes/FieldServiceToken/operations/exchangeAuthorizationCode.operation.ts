@@ -1,6 +1,6 @@
 import { sleep, type INodeProperties } from 'n8n-workflow';
 
-import { clientAuthenticationFor, readCredential, type ClientAuthenticationChoice } from '../n8n/credential';
+import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n/credential';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
 import { exchangeAuthorizationCode } from '../oauth';
@@ -41,9 +41,9 @@ export const properties: INodeProperties[] = [
 	optionsCollection(show, [timeoutOption, outputFieldOption]),
 ];
 
-export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
+export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCredential }) => {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutSeconds?: number; outputField?: string };
-	const credential = await readCredential(ctx, itemIndex);
+	const credential = await readCredential();
 	const code = String(ctx.getNodeParameter('authorizationCode', itemIndex, ''));
 	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
 	secrets.push(credential.clientSecret, code, codeVerifier);

@@ -1,6 +1,6 @@
 import { sleep, type INodeProperties } from 'n8n-workflow';
 
-import { clientAuthenticationFor, readCredential, type ClientAuthenticationChoice } from '../n8n/credential';
+import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n/credential';
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
@@ -91,13 +91,13 @@ interface RefreshOptions {
 	outputField?: string;
 }
 
-export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
+export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCredential }) => {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as RefreshOptions;
 	const reuse = {
 		enabled: options.reuseToken !== false,
 		marginSeconds: Math.max(0, options.expiryMarginSeconds ?? 60),
 	};
-	const credential = await readCredential(ctx, itemIndex);
+	const credential = await readCredential();
 	secrets.push(credential.clientSecret);
 	const source = ctx.getNodeParameter('refreshTokenSource', itemIndex) as 'credential' | 'parameter';
 
