@@ -33,7 +33,9 @@ async function cleanup() {
 }
 
 function mask(token) {
-	return typeof token === 'string' && token.length > 12 ? `${token.slice(0, 6)}…${token.slice(-4)} (${token.length} chars)` : '(none)';
+	return typeof token === 'string' && token.length > 12
+		? `${token.slice(0, 6)}…${token.slice(-4)} (${token.length} chars)`
+		: '(none)';
 }
 
 async function main() {
@@ -63,7 +65,9 @@ async function main() {
 	await n8n.importCredentials(folder, local.credential(ref.id, ref.name, data));
 	const workflow = local.exampleWorkflowFor(idcs.ofsBaseUrl);
 	await n8n.importWorkflows(folder, workflow);
-	say(`- imported the credential "${ref.name}" (client basic, connected) and the example workflow "${workflow.name}" (${seconds(step)})`);
+	say(
+		`- imported the credential "${ref.name}" (client basic, connected) and the example workflow "${workflow.name}" (${seconds(step)})`,
+	);
 	await idcs.clearRequests();
 
 	step = Date.now();
@@ -88,19 +92,31 @@ async function main() {
 	const [resources] = result.output(HTTP_NODE) ?? [];
 	const refreshes = stats.token.byGrantTypeAndOutcome.refresh_token ?? {};
 	say('Result');
-	say(`  token:      ${token?.authorization ? `${token.token_type} ${mask(token.access_token)}` : '(none)'}, expires ${token?.expires_at} (in ${token?.expires_in} s)`);
+	say(
+		`  token:      ${token?.authorization ? `${token.token_type} ${mask(token.access_token)}` : '(none)'}, expires ${token?.expires_at} (in ${token?.expires_in} s)`,
+	);
 	say(`  from_cache: ${token?.from_cache}   refresh_token_rotated: ${token?.refresh_token_rotated}`);
-	say(`  IDCS:       ${stats.token.total} token request(s) during the run (refresh_token grant: ${JSON.stringify(refreshes)})`);
-	say(`  OFS:        GET ${idcs.ofsBaseUrl}/rest/ofscCore/v1/resources -> ${stats.api.ok === 1 ? '200 OK' : `api stats ${JSON.stringify(stats.api)}`}, ${resources?.totalResults ?? 0} resources:`);
-	for (const item of resources?.items ?? []) say(`              ${item.resourceId}  ${item.name} (${item.resourceType}, ${item.status})`);
+	say(
+		`  IDCS:       ${stats.token.total} token request(s) during the run (refresh_token grant: ${JSON.stringify(refreshes)})`,
+	);
+	say(
+		`  OFS:        GET ${idcs.ofsBaseUrl}/rest/ofscCore/v1/resources -> ${stats.api.ok === 1 ? '200 OK' : `api stats ${JSON.stringify(stats.api)}`}, ${resources?.totalResults ?? 0} resources:`,
+	);
+	for (const item of resources?.items ?? [])
+		say(`              ${item.resourceId}  ${item.name} (${item.resourceType}, ${item.status})`);
 	if (!token?.from_cache && token?.refresh_token_rotated) {
 		say(`  The credential's access token was within the node's 60 s expiry margin, so the node refreshed it`);
 		say(`  through n8n, which saved the rotated refresh token into the encrypted credential.`);
 	}
-	if (keep) say(`  n8n user folder kept: ${folder.dir} (N8N_ENCRYPTION_KEY in ${path.join(folder.dir, 'fst-encryption-key')})`);
+	if (keep)
+		say(`  n8n user folder kept: ${folder.dir} (N8N_ENCRYPTION_KEY in ${path.join(folder.dir, 'fst-encryption-key')})`);
 	say();
 
-	const ok = Boolean(token?.authorization?.startsWith('Bearer ')) && stats.api.ok === 1 && stats.api.unauthorized === 0 && resources?.items?.length > 0;
+	const ok =
+		Boolean(token?.authorization?.startsWith('Bearer ')) &&
+		stats.api.ok === 1 &&
+		stats.api.unauthorized === 0 &&
+		resources?.items?.length > 0;
 	say(ok ? `OK (${seconds()})` : `FAILED: unexpected result (${seconds()})`);
 	return ok ? 0 : 1;
 }

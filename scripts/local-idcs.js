@@ -60,7 +60,8 @@ async function tokenRequest(idcs, client, form) {
 	const { clientId, clientSecret, authMethod } = idcs.clients[client];
 	const body = new URLSearchParams(form);
 	const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-	if (authMethod === 'client_secret_basic') headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+	if (authMethod === 'client_secret_basic')
+		headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 	else body.set('client_id', clientId);
 	if (authMethod === 'client_secret_post') body.set('client_secret', clientSecret);
 	const response = await fetch(idcs.tokenUrl, { method: 'POST', headers, body });

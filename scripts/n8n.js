@@ -126,9 +126,12 @@ function cleanEnv(extra = {}) {
 function run(command, args, { cwd, env, echo = false, logFile, timeoutMs, input, onOutput } = {}) {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = track(spawn(command, args, { cwd, env: env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true }), {
-			group: true,
-		});
+		const child = track(
+			spawn(command, args, { cwd, env: env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true }),
+			{
+				group: true,
+			},
+		);
 		let stdout = '';
 		let stderr = '';
 		const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
@@ -163,7 +166,9 @@ function run(command, args, { cwd, env, echo = false, logFile, timeoutMs, input,
 			// A task runner n8n started may outlive it: sweep its group.
 			killGroup(child.pid, 'SIGKILL');
 			if (timedOut) {
-				const error = new Error(`${path.basename(command)} ${args.join(' ')} timed out after ${timeoutMs} ms\n${stderr.slice(-4000)}`);
+				const error = new Error(
+					`${path.basename(command)} ${args.join(' ')} timed out after ${timeoutMs} ms\n${stderr.slice(-4000)}`,
+				);
 				return reject(Object.assign(error, { stdout, stderr }));
 			}
 			resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
@@ -175,7 +180,9 @@ async function runOrThrow(command, args, options = {}) {
 	const result = await run(command, args, options);
 	if (result.code !== 0) {
 		const output = `${result.stdout}\n${result.stderr}`.trim().slice(-6000);
-		throw new Error(`${path.basename(command)} ${args.join(' ')} failed (exit ${result.code ?? result.signal})${options.logFile ? `; log: ${options.logFile}` : ''}\n${output}`);
+		throw new Error(
+			`${path.basename(command)} ${args.join(' ')} failed (exit ${result.code ?? result.signal})${options.logFile ? `; log: ${options.logFile}` : ''}\n${output}`,
+		);
 	}
 	return result;
 }
@@ -253,7 +260,10 @@ function readMarker(dir) {
 }
 
 function writeMarker(dir, info) {
-	fs.writeFileSync(path.join(dir, MARKER), `${JSON.stringify({ ...info, completedAt: new Date().toISOString() }, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(dir, MARKER),
+		`${JSON.stringify({ ...info, completedAt: new Date().toISOString() }, null, 2)}\n`,
+	);
 }
 
 /**
@@ -326,16 +336,22 @@ async function ensureNode24() {
 		}
 		log(`installing Node ${NODE_MAJOR} into ${dir} (npm install node@${NODE_MAJOR}, about 30 s) ...`);
 		fs.mkdirSync(dir, { recursive: true });
-		if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
+		if (!fs.existsSync(path.join(dir, 'package.json')))
+			fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
 		const logFile = path.join(dir, 'install.log');
 		// The `node` package fetches its binary in a preinstall script: scripts must run here.
-		await npmStep(`npm install node@${NODE_MAJOR}`, ['install', `node@${NODE_MAJOR}`, '--ignore-scripts=false', '--no-audit', '--no-fund'], {
-			cwd: dir,
-			env: cleanEnv(),
-			logFile,
-		});
+		await npmStep(
+			`npm install node@${NODE_MAJOR}`,
+			['install', `node@${NODE_MAJOR}`, '--ignore-scripts=false', '--no-audit', '--no-fund'],
+			{
+				cwd: dir,
+				env: cleanEnv(),
+				logFile,
+			},
+		);
 		const version = binaryVersion(bin);
-		if (!version?.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`${bin} is not Node ${NODE_MAJOR} (got ${version}); see ${logFile}`);
+		if (!version?.startsWith(`v${NODE_MAJOR}.`))
+			throw new Error(`${bin} is not Node ${NODE_MAJOR} (got ${version}); see ${logFile}`);
 		writeMarker(dir, { node: version });
 		log(`Node ${version} ready`);
 		return bin;
@@ -370,23 +386,35 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 			return result;
 		}
 		fs.mkdirSync(dir, { recursive: true });
-		if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
+		if (!fs.existsSync(path.join(dir, 'package.json')))
+			fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
 		const logFile = path.join(dir, 'install.log');
 		const env = node24Env({ npm_config_nodedir: node24Headers() });
-		log(`installing n8n ${version} into ${dir}: about 3 min and 2.9 GB, then 1 min of native builds; full log in ${logFile}`);
-		await npmStep(`npm install n8n@${version}`, ['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `n8n@${version}`], {
-			cwd: dir,
-			env,
-			logFile,
-		});
+		log(
+			`installing n8n ${version} into ${dir}: about 3 min and 2.9 GB, then 1 min of native builds; full log in ${logFile}`,
+		);
+		await npmStep(
+			`npm install n8n@${version}`,
+			['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `n8n@${version}`],
+			{
+				cwd: dir,
+				env,
+				logFile,
+			},
+		);
 		// sqlite3 (n8n's database) and isolated-vm (its expression sandbox) are native: build them for Node 24.
-		await npmStep('npm rebuild sqlite3 isolated-vm', ['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'], {
-			cwd: dir,
-			env,
-			logFile,
-		});
+		await npmStep(
+			'npm rebuild sqlite3 isolated-vm',
+			['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'],
+			{
+				cwd: dir,
+				env,
+				logFile,
+			},
+		);
 		const installed = binaryVersion(node, [n8nBin(version), '--version'], node24Env());
-		if (installed !== version) throw new Error(`n8n --version answered ${installed}, expected ${version}; see ${logFile}`);
+		if (installed !== version)
+			throw new Error(`n8n --version answered ${installed}, expected ${version}; see ${logFile}`);
 		writeMarker(dir, { n8n: version, node: binaryVersion(node) });
 		log(`n8n ${version} ready`);
 		return result;
@@ -404,7 +432,10 @@ async function buildPackage() {
 /** `npm pack` of the repository into `destDir`; resolves the tarball's path. */
 async function packPackage(destDir) {
 	fs.mkdirSync(destDir, { recursive: true });
-	const { stdout } = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destDir], { cwd: REPO_ROOT, env: cleanEnv() });
+	const { stdout } = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destDir], {
+		cwd: REPO_ROOT,
+		env: cleanEnv(),
+	});
 	const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('[')));
 	return path.join(destDir, filename);
 }
@@ -445,7 +476,10 @@ function userFolder(dir) {
 		encryptionKey: fs.readFileSync(keyFile, 'utf8').trim(),
 		/** The sqlite database and its -wal / -shm companions, where they exist. */
 		databaseFiles: () =>
-			fs.readdirSync(path.join(dir, '.n8n')).filter((name) => name.startsWith('database.sqlite')).map((name) => path.join(dir, '.n8n', name)),
+			fs
+				.readdirSync(path.join(dir, '.n8n'))
+				.filter((name) => name.startsWith('database.sqlite'))
+				.map((name) => path.join(dir, '.n8n', name)),
 	};
 }
 
@@ -468,15 +502,21 @@ async function installPackage(folder, tarball) {
 	const nodesDir = path.join(folder.n8nDir, 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, '{"name":"installed-nodes","private":true,"dependencies":{}}\n');
+	if (!fs.existsSync(manifest))
+		fs.writeFileSync(manifest, '{"name":"installed-nodes","private":true,"dependencies":{}}\n');
 	// A kept user folder may hold an older build under the same version: replace it, never "up to date".
 	fs.rmSync(path.join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
-	await runOrThrow('npm', ['install', tarball, '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock'], {
-		cwd: nodesDir,
-		env: cleanEnv(),
-	});
+	await runOrThrow(
+		'npm',
+		['install', tarball, '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock'],
+		{
+			cwd: nodesDir,
+			env: cleanEnv(),
+		},
+	);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME, 'package.json');
-	if (!fs.existsSync(installed)) throw new Error(`${PACKAGE_NAME} is not in ${nodesDir}/node_modules after npm install`);
+	if (!fs.existsSync(installed))
+		throw new Error(`${PACKAGE_NAME} is not in ${nodesDir}/node_modules after npm install`);
 	return JSON.parse(fs.readFileSync(installed, 'utf8')).version;
 }
 
@@ -521,7 +561,10 @@ async function n8nCli(folder, args, { env = {}, timeoutMs = 180_000 } = {}) {
 
 async function n8nCliOrThrow(folder, args, options) {
 	const result = await n8nCli(folder, args, options);
-	if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code})\n${result.stdout}\n${result.stderr}`.slice(0, 8000));
+	if (result.code !== 0)
+		throw new Error(
+			`n8n ${args.join(' ')} failed (exit ${result.code})\n${result.stdout}\n${result.stderr}`.slice(0, 8000),
+		);
 	return result;
 }
 
@@ -580,7 +623,7 @@ async function executeWorkflow(folder, workflowId, { env = {}, timeoutMs } = {})
 		error,
 		output(nodeName) {
 			const runs = runData?.data?.resultData?.runData?.[nodeName];
-			return runs ? runs[runs.length - 1].data?.main?.[0]?.map((item) => item.json) ?? [] : undefined;
+			return runs ? (runs[runs.length - 1].data?.main?.[0]?.map((item) => item.json) ?? []) : undefined;
 		},
 	};
 }
@@ -591,7 +634,8 @@ async function executeWorkflow(folder, workflowId, { env = {}, timeoutMs } = {})
 async function waitForHttp(url, { timeoutMs = 120_000, child } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it answered ${url}`);
+		if (child && (child.exitCode !== null || child.signalCode !== null))
+			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it answered ${url}`);
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
 			if (response.ok) return response;
@@ -637,7 +681,13 @@ async function startN8n(folder, { port, env = {}, echo = false, timeoutMs = 120_
 	};
 	child.stdout.on('data', collect);
 	child.stderr.on('data', collect);
-	const server = { url, port: chosen, process: child, logs: () => output, stop: () => stopProcess(child, { graceMs: 15_000 }) };
+	const server = {
+		url,
+		port: chosen,
+		process: child,
+		logs: () => output,
+		stop: () => stopProcess(child, { graceMs: 15_000 }),
+	};
 	try {
 		await waitForHttp(`${url}/healthz`, { timeoutMs, child });
 		await waitForHttp(`${url}/rest/settings`, { timeoutMs, child });
@@ -668,7 +718,10 @@ async function setupOwner(url, { email, password, firstName = 'Demo', lastName =
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 	});
-	if (!login.ok) throw new Error(`this user folder has an owner already, and ${email} cannot log in with the demo password (HTTP ${login.status})`);
+	if (!login.ok)
+		throw new Error(
+			`this user folder has an owner already, and ${email} cannot log in with the demo password (HTTP ${login.status})`,
+		);
 	return 'existing';
 }
 

@@ -53,7 +53,10 @@ async function main() {
 
 	const port = await n8n.freePort(PREFERRED_N8N_PORT);
 	const url = `http://127.0.0.1:${port}`;
-	const callbacks = [`${url}/rest/oauth2-credential/callback`, `http://localhost:${port}/rest/oauth2-credential/callback`];
+	const callbacks = [
+		`${url}/rest/oauth2-credential/callback`,
+		`http://localhost:${port}/rest/oauth2-credential/callback`,
+	];
 	idcs = await local.startIdcs({
 		port: await n8n.freePort(PREFERRED_IDCS_PORT),
 		accessTokenTtl: ACCESS_TOKEN_TTL,
@@ -63,7 +66,10 @@ async function main() {
 
 	const ref = local.exampleCredentialRef();
 	const workflow = local.exampleWorkflowFor(idcs.ofsBaseUrl);
-	await n8n.importCredentials(folder, local.credential(ref.id, ref.name, await local.connectedCredentialData(idcs, { client: 'basic' })));
+	await n8n.importCredentials(
+		folder,
+		local.credential(ref.id, ref.name, await local.connectedCredentialData(idcs, { client: 'basic' })),
+	);
 	await n8n.importWorkflows(folder, workflow);
 	n8n.log(`imported the credential "${ref.name}" and the workflow "${workflow.name}"`);
 
@@ -88,19 +94,29 @@ async function main() {
 
 	const { clients } = idcs;
 	say('');
-	say(`n8n ${n8n.n8nVersion()} with ${n8n.PACKAGE_NAME}@${version} is running (ready in ${Math.round((Date.now() - started) / 1000)} s).`);
+	say(
+		`n8n ${n8n.n8nVersion()} with ${n8n.PACKAGE_NAME}@${version} is running (ready in ${Math.round((Date.now() - started) / 1000)} s).`,
+	);
 	say('');
 	say(`  Editor:    ${server.url}/`);
-	say(`  Log in:    ${OWNER.email} / ${OWNER.password}   (${owner === 'created' ? 'owner account just created' : owner === 'existing' ? 'owner account from an earlier start' : owner})`);
+	say(
+		`  Log in:    ${OWNER.email} / ${OWNER.password}   (${owner === 'created' ? 'owner account just created' : owner === 'existing' ? 'owner account from an earlier start' : owner})`,
+	);
 	say(`  Workflow:  ${server.url}/workflow/${workflow.id}  "${workflow.name}"`);
 	say('             click "Execute workflow"; open the nodes to see the token and the OFS resources.');
 	say(`  Credential "${ref.name}" (Oracle IDCS OAuth2 API) is connected to the local IDCS ${idcs.issuer}`);
-	say(`             client "basic" ${clients.basic.clientId}; tokens live ${ACCESS_TOKEN_TTL} s, the node reuses one until 60 s before expiry.`);
+	say(
+		`             client "basic" ${clients.basic.clientId}; tokens live ${ACCESS_TOKEN_TTL} s, the node reuses one until 60 s before expiry.`,
+	);
 	say('             "Reconnect" / "Connect my account" opens the local IDCS sign-in page: any user name and password.');
 	say(`             Other local clients: post ${clients.post.clientId} / ${clients.post.clientSecret} (Body Fields),`);
 	say(`             mobile ${clients.mobile.clientId} (no secret). Resource scope: ${local.RESOURCE_SCOPE}`);
-	say(`  OFS stand-in: GET ${idcs.ofsBaseUrl}/rest/ofscCore/v1/resources   IDCS request log: ${idcs.issuer}/__admin/requests`);
-	say(`  User folder: ${dir}${existed ? ' (kept from an earlier start; --fresh starts over)' : ''}   n8n log: ${logFile}`);
+	say(
+		`  OFS stand-in: GET ${idcs.ofsBaseUrl}/rest/ofscCore/v1/resources   IDCS request log: ${idcs.issuer}/__admin/requests`,
+	);
+	say(
+		`  User folder: ${dir}${existed ? ' (kept from an earlier start; --fresh starts over)' : ''}   n8n log: ${logFile}`,
+	);
 	say('');
 	say('Ctrl-C stops n8n and the local IDCS.');
 }

@@ -30,12 +30,18 @@ beforeAll(async () => {
 	folder = newUserFolder();
 	await n8n.importCredentials(
 		folder,
-		['basic', 'post', 'mobile'].map((client) => local.credential(credentialId(client), `local ${client}`, clientCredentialData(idcs, client))),
+		['basic', 'post', 'mobile'].map((client) =>
+			local.credential(credentialId(client), `local ${client}`, clientCredentialData(idcs, client)),
+		),
 	);
 	await n8n.importWorkflows(
 		folder,
 		Object.entries(WORKFLOWS).map(([id, [client, clientAuthentication]]) =>
-			tokenWorkflow(id, credentialId(client), { refreshTokenSource: 'parameter', refreshToken: REFRESH_TOKEN_FROM_ENV, clientAuthentication }),
+			tokenWorkflow(id, credentialId(client), {
+				refreshTokenSource: 'parameter',
+				refreshToken: REFRESH_TOKEN_FROM_ENV,
+				clientAuthentication,
+			}),
 		),
 	);
 });
@@ -45,7 +51,8 @@ afterAll(async () => {
 });
 
 /** The token endpoint requests that presented `refreshToken`. */
-const requestsWith = async (refreshToken) => (await idcs.tokenRequests()).filter((r) => r.body?.refresh_token === refreshToken);
+const requestsWith = async (refreshToken) =>
+	(await idcs.tokenRequests()).filter((r) => r.body?.refresh_token === refreshToken);
 
 async function refreshThroughN8n(workflowId, client) {
 	const refreshToken = await idcs.mintRefreshToken(client);
@@ -90,7 +97,12 @@ test('body: client_secret_post client, client_id and client_secret in the form, 
 	const { request, output } = await refreshThroughN8n('authBodyFields01', 'post');
 	expect(request.clientAuth).toBe('client_secret_post');
 	expect(request.headers.authorization).toBeUndefined();
-	expect(request.body).toEqual({ grant_type: 'refresh_token', refresh_token: request.body.refresh_token, client_id: clientId, client_secret: clientSecret });
+	expect(request.body).toEqual({
+		grant_type: 'refresh_token',
+		refresh_token: request.body.refresh_token,
+		client_id: clientId,
+		client_secret: clientSecret,
+	});
 	await expectUsable('post', output.refresh_token);
 });
 
@@ -99,7 +111,11 @@ test('none: public (mobile) client, client_id only, no secret and no Authorizati
 	const { request, output } = await refreshThroughN8n('authNonePublic01', 'mobile');
 	expect(request.clientAuth).toBe('none');
 	expect(request.headers.authorization).toBeUndefined();
-	expect(request.body).toEqual({ grant_type: 'refresh_token', refresh_token: request.body.refresh_token, client_id: clientId });
+	expect(request.body).toEqual({
+		grant_type: 'refresh_token',
+		refresh_token: request.body.refresh_token,
+		client_id: clientId,
+	});
 	await expectUsable('mobile', output.refresh_token);
 });
 

@@ -21,9 +21,15 @@ beforeAll(async () => {
 		local.credential('credSourcePost01', 'local post', await local.connectedCredentialData(idcs, { client: 'post' })),
 	]);
 	await n8n.importWorkflows(folder, [
-		tokenWorkflow('credNoReuse00001', credentialRef.id, { refreshTokenSource: 'credential', options: { reuseToken: false } }),
+		tokenWorkflow('credNoReuse00001', credentialRef.id, {
+			refreshTokenSource: 'credential',
+			options: { reuseToken: false },
+		}),
 		tokenWorkflow('credReuse0000001', credentialRef.id, { refreshTokenSource: 'credential' }),
-		tokenWorkflow('credPostBody0001', 'credSourcePost01', { refreshTokenSource: 'credential', options: { reuseToken: false } }),
+		tokenWorkflow('credPostBody0001', 'credSourcePost01', {
+			refreshTokenSource: 'credential',
+			options: { reuseToken: false },
+		}),
 		local.exampleWorkflowFor(idcs.ofsBaseUrl),
 	]);
 	await idcs.clearRequests();
@@ -56,7 +62,9 @@ test(`${RUNS} executions in a row with reuseToken off: each one refresh, each pr
 	for (let i = 1; i < RUNS; i++) expect(requests[i].body.refresh_token).toBe(requests[i - 1].response.refresh_token);
 	// n8n's own refresh with the credential's authentication 'header'.
 	for (const request of requests) {
-		expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`);
+		expect(request.headers.authorization).toBe(
+			`Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+		);
 		expect(request.body.client_secret).toBeUndefined();
 	}
 	outputs.forEach((output, i) => {

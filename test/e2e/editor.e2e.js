@@ -2,7 +2,15 @@
 // the package's types in the editor, and "Connect my account" through n8n's own OAuth2 callback
 // against the local IDCS, whose refresh token the node then uses from the CLI.
 const { authorizeHeadlessly } = require('../local-idcs/authorize');
-const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, clientCredentialData, expectSuccess } = require('./helpers');
+const {
+	n8n,
+	local,
+	TOKEN_NODE,
+	newUserFolder,
+	tokenWorkflow,
+	clientCredentialData,
+	expectSuccess,
+} = require('./helpers');
 
 const OWNER = { email: 'e2e-owner@example.com', password: 'E2eOwner-pass1', firstName: 'E2E', lastName: 'Owner' };
 const CREDENTIAL_ID = 'editorConnect001';
@@ -17,8 +25,17 @@ beforeAll(async () => {
 	idcs = await local.startIdcs({ redirectUris: [`http://127.0.0.1:${port}/rest/oauth2-credential/callback`] });
 	folder = newUserFolder();
 	// Not connected yet: no oauthTokenData.
-	await n8n.importCredentials(folder, local.credential(CREDENTIAL_ID, 'to connect', clientCredentialData(idcs, 'basic')));
-	await n8n.importWorkflows(folder, tokenWorkflow('editorWorkflow01', CREDENTIAL_ID, { refreshTokenSource: 'credential', options: { reuseToken: false } }));
+	await n8n.importCredentials(
+		folder,
+		local.credential(CREDENTIAL_ID, 'to connect', clientCredentialData(idcs, 'basic')),
+	);
+	await n8n.importWorkflows(
+		folder,
+		tokenWorkflow('editorWorkflow01', CREDENTIAL_ID, {
+			refreshTokenSource: 'credential',
+			options: { reuseToken: false },
+		}),
+	);
 	server = await n8n.startN8n(folder, { port });
 });
 
@@ -55,7 +72,9 @@ test('the editor knows the credential type (extends oAuth2Api) and the node type
 });
 
 test('"Connect my account": n8n builds the IDCS authorize URL, its callback exchanges the code, and the node refreshes with the stored refresh token', async () => {
-	const auth = await (await fetch(`${server.url}/rest/oauth2-credential/auth?id=${CREDENTIAL_ID}`, { headers: { cookie } })).json();
+	const auth = await (
+		await fetch(`${server.url}/rest/oauth2-credential/auth?id=${CREDENTIAL_ID}`, { headers: { cookie } })
+	).json();
 	const authorize = new URL(auth.data);
 	expect(`${authorize.origin}${authorize.pathname}`).toBe(`${idcs.issuer}/oauth2/v1/authorize`);
 	expect(authorize.searchParams.get('client_id')).toBe(idcs.clients.basic.clientId);

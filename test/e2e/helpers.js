@@ -7,12 +7,14 @@ const n8n = require('../../scripts/n8n');
 const local = require('../../scripts/local-idcs');
 
 const settings = JSON.parse(process.env.FST_E2E ?? 'null');
-if (!settings) throw new Error('FST_E2E is not set: run these tests with `npm run test:e2e` (its globalSetup prepares n8n)');
+if (!settings)
+	throw new Error('FST_E2E is not set: run these tests with `npm run test:e2e` (its globalSetup prepares n8n)');
 
 const TOKEN_NODE = 'Field Service Token';
 
 const MESSAGES = {
-	invalid_grant: 'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+	invalid_grant:
+		'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
 	invalid_client: 'IDCS did not accept the client credentials (invalid_client)',
 };
 
@@ -28,7 +30,14 @@ function tokenWorkflow(id, credentialId, parameters) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-trigger`, name: trigger, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-trigger`,
+				name: trigger,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: `${id}-token`,
 				name: TOKEN_NODE,
@@ -45,7 +54,10 @@ function tokenWorkflow(id, credentialId, parameters) {
 
 /** Refresh token given by field, mapped from the environment (n8n must allow $env in nodes). */
 const REFRESH_TOKEN_FROM_ENV = '={{ $env.FST_REFRESH_TOKEN }}';
-const envWithRefreshToken = (refreshToken) => ({ N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', FST_REFRESH_TOKEN: refreshToken });
+const envWithRefreshToken = (refreshToken) => ({
+	N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+	FST_REFRESH_TOKEN: refreshToken,
+});
 
 /** The plain credential data for a client that is not connected (refresh token given by field). */
 function clientCredentialData(idcs, client) {

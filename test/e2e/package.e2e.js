@@ -1,6 +1,15 @@
 // The package as n8n loads it from <user folder>/.n8n/nodes (npm pack + npm install, like
 // Settings > Community Nodes): its node type and its credential type.
-const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, REFRESH_TOKEN_FROM_ENV, envWithRefreshToken, expectSuccess } = require('./helpers');
+const {
+	n8n,
+	local,
+	TOKEN_NODE,
+	newUserFolder,
+	tokenWorkflow,
+	REFRESH_TOKEN_FROM_ENV,
+	envWithRefreshToken,
+	expectSuccess,
+} = require('./helpers');
 
 let idcs;
 let folder;
@@ -16,7 +25,10 @@ afterAll(async () => {
 
 test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken with its operations and credential', async () => {
 	const nodes = await n8n.exportNodes(folder);
-	const ours = nodes.filter((node) => node.name.startsWith(`${n8n.PACKAGE_NAME}.`)).map((node) => node.name).sort();
+	const ours = nodes
+		.filter((node) => node.name.startsWith(`${n8n.PACKAGE_NAME}.`))
+		.map((node) => node.name)
+		.sort();
 	expect(ours).toEqual([n8n.NODE_TYPE, `${n8n.NODE_TYPE}Tool`]);
 
 	const node = nodes.find((n) => n.name === n8n.NODE_TYPE);
@@ -36,7 +48,12 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 
 test('the idcsOAuth2Api credential type is loaded: from a credential holding only the domain URL, n8n derives the token URL and scope', async () => {
 	// No accessTokenUrl or scope in the stored data: only the credential type's hidden expressions make them.
-	const data = { domainUrl: `${idcs.issuer}/oauth2/v1/anything?x=1`, clientId: idcs.clients.basic.clientId, clientSecret: idcs.clients.basic.clientSecret, resourceScope: local.RESOURCE_SCOPE };
+	const data = {
+		domainUrl: `${idcs.issuer}/oauth2/v1/anything?x=1`,
+		clientId: idcs.clients.basic.clientId,
+		clientSecret: idcs.clients.basic.clientSecret,
+		resourceScope: local.RESOURCE_SCOPE,
+	};
 	await n8n.importCredentials(folder, local.credential('pkgCredential0001', 'pkgCredential0001', data));
 	await n8n.importWorkflows(
 		folder,

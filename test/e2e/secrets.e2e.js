@@ -43,8 +43,15 @@ beforeAll(async () => {
 	]);
 	cliOutput.importCredentials = `${imported.stdout}\n${imported.stderr}`;
 	const workflows = await n8n.importWorkflows(folder, [
-		tokenWorkflow('secretsCredFlow1', 'secretsConnected', { refreshTokenSource: 'credential', options: { reuseToken: false } }),
-		tokenWorkflow('secretsFieldFlow', 'secretsField0001', { refreshTokenSource: 'parameter', refreshToken: REFRESH_TOKEN_FROM_ENV, clientAuthentication: 'basic' }),
+		tokenWorkflow('secretsCredFlow1', 'secretsConnected', {
+			refreshTokenSource: 'credential',
+			options: { reuseToken: false },
+		}),
+		tokenWorkflow('secretsFieldFlow', 'secretsField0001', {
+			refreshTokenSource: 'parameter',
+			refreshToken: REFRESH_TOKEN_FROM_ENV,
+			clientAuthentication: 'basic',
+		}),
 	]);
 	cliOutput.importWorkflows = `${workflows.stdout}\n${workflows.stderr}`;
 });

@@ -22,7 +22,11 @@ function startLocalIdcsProcess(args = [], { timeoutMs = 20_000 } = {}) {
 		readline.createInterface({ input: child.stdout }).once('line', (line) => {
 			clearTimeout(timer);
 			const ready = JSON.parse(line);
-			resolve({ ...ready, process: child, stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))) });
+			resolve({
+				...ready,
+				process: child,
+				stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))),
+			});
 		});
 	});
 }
