@@ -323,6 +323,27 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(await validFor(30)).toMatchObject({ calls: 1, output: { from_cache: false } });
 	});
 
+	it('refreshes a stored token whose expiry it cannot know (no n8n record, not a JWT), and then reuses the new one', async () => {
+		const refreshToken = await mintRefreshToken('basic');
+		const store = credentialFor(clients.basic, {
+			oauthTokenData: {
+				access_token: 'opaque-token',
+				token_type: 'Bearer',
+				expires_in: 3349,
+				refresh_token: refreshToken,
+			},
+		});
+		const [items] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'refreshAccessToken' },
+			credential: store,
+			items: [{ json: {} }, { json: {} }],
+		});
+		expect(items.map((item) => item.json.from_cache)).toEqual([false, true]);
+		expect(items[1].json.expires_in).toBeGreaterThan(3300);
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+	});
+
 	it('says how to connect when the credential has no token yet', async () => {
 		await expect(fromCredential(credentialFor(clients.basic))).rejects.toMatchObject({
 			message: 'The credential is not connected to IDCS yet',

@@ -31,11 +31,16 @@ function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
 	}
 }
 
-function toTokenSet(tokenData: Record<string, unknown>, now: number): TokenSet | undefined {
+/**
+ * The token set of stored token data. `issuedAt` is given only for data just returned by a refresh:
+ * then a bare `expires_in` counts from it. For data read from the credential, when it was issued is
+ * unknown, so without n8n's record or a JWT `exp` the token counts as expired.
+ */
+function toTokenSet(tokenData: Record<string, unknown>, now: number, issuedAt?: number): TokenSet | undefined {
 	const accessToken = tokenData.access_token;
+	const expiresIn = Number(tokenData.expires_in);
 	const expiresAt =
-		storedExpiry(tokenData) ??
-		(Number(tokenData.expires_in) > 0 ? now + Number(tokenData.expires_in) * 1000 : undefined);
+		storedExpiry(tokenData) ?? (issuedAt !== undefined && expiresIn > 0 ? issuedAt + expiresIn * 1000 : undefined);
 	if (typeof accessToken !== 'string' || !accessToken || expiresAt === undefined) return undefined;
 	return {
 		accessToken,
@@ -131,9 +136,8 @@ export async function credentialAccessToken(
 			throw credentialRefreshError(error, credential, secrets);
 		}
 	});
-	// The credential is read once per execution: later items see the token this refresh stored.
-	credential.oauthTokenData = refreshed;
-	const tokenSet = toTokenSet(refreshed, Date.now());
+	const now = Date.now();
+	const tokenSet = toTokenSet(refreshed, now, now);
 	if (!tokenSet) {
 		throw new OAuthError(
 			'invalid_token_response',
@@ -141,6 +145,9 @@ export async function credentialAccessToken(
 			'Reconnect the credential; if it persists, check that the domain URL points at the IDCS identity domain.',
 		);
 	}
+	// The credential is read once per execution: later items see the token this refresh stored, with
+	// its expiry (n8n 1.x records none).
+	credential.oauthTokenData = { ...refreshed, n8n_expires_at: String(tokenSet.expiresAt) };
 	return {
 		tokenSet,
 		refreshTokenRotated:
