@@ -79,7 +79,7 @@ export class IdcsOAuth2Api implements ICredentialType {
 					name: 'Body Fields',
 					value: 'body',
 					description:
-						'Client_id and client_secret as form fields; also the choice for a Mobile Application without secret',
+						'Sends client_id and client_secret as form fields; also the choice for a Mobile Application without secret',
 				},
 			],
 			default: 'header',

@@ -108,7 +108,9 @@ async function main() {
 	say(
 		`             client "basic" ${clients.basic.clientId}; tokens live ${ACCESS_TOKEN_TTL} s, the node reuses one until 60 s before expiry.`,
 	);
-	say('             "Reconnect" / "Connect my account" opens the local IDCS sign-in page: any user name and password.');
+	say(
+		'             "Switch account" (or "Connect" on a new credential) opens the local IDCS sign-in page: any user name and password.',
+	);
 	say(`             Other local clients: post ${clients.post.clientId} / ${clients.post.clientSecret} (Body Fields),`);
 	say(`             mobile ${clients.mobile.clientId} (no secret). Resource scope: ${local.RESOURCE_SCOPE}`);
 	say(

@@ -27,7 +27,8 @@ export class FieldServiceToken implements INodeType {
 		icon: { light: 'file:fieldServiceToken.svg', dark: 'file:fieldServiceToken.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle:
+			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request" }[$parameter["operation"]] }}',
 		description: 'Get an Oracle IDCS access token for Oracle Field Service and Fusion REST APIs',
 		defaults: { name: 'Field Service Token' },
 		usableAsTool: true,

@@ -65,7 +65,7 @@ function credentialRefreshError(error: unknown, credential: IdcsCredential, secr
 		return new OAuthError(
 			'missing_refresh_token',
 			'The credential holds no refresh token',
-			'Reconnect the credential: its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant.',
+			'Connect the credential again: its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant.',
 		);
 	}
 	const failure = transportError(error, {
@@ -98,7 +98,7 @@ export async function credentialAccessToken(
 	if (!stored || (typeof stored.access_token !== 'string' && typeof stored.refresh_token !== 'string')) {
 		throw new NodeOperationError(ctx.getNode(), 'The credential is not connected to IDCS yet', {
 			description:
-				'Open the Oracle IDCS OAuth2 API credential and click "Connect my account" to sign in to IDCS once; or choose Refresh Token Source "From a Field" and map a refresh token.',
+				'Open the Oracle IDCS OAuth2 API credential and click Connect ("Connect my account" in n8n 1.x) to sign in to IDCS once; or choose Refresh Token Source "From a Field" and map a refresh token.',
 			itemIndex,
 		});
 	}
@@ -106,7 +106,7 @@ export async function credentialAccessToken(
 		throw new OAuthError(
 			'missing_refresh_token',
 			'The credential holds no refresh token',
-			'Reconnect the credential. Its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant (OAuth configuration > Client configuration).',
+			'Connect the credential again. Its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant (OAuth configuration > Client configuration).',
 		);
 	}
 	const current = toTokenSet(stored, Date.now());
@@ -142,7 +142,7 @@ export async function credentialAccessToken(
 		throw new OAuthError(
 			'invalid_token_response',
 			'The refreshed credential holds no access token with an expiry',
-			'Reconnect the credential; if it persists, check that the domain URL points at the IDCS identity domain.',
+			'Connect the credential again; if it persists, check that the domain URL points at the IDCS identity domain.',
 		);
 	}
 	// The credential is read once per execution: later items see the token this refresh stored, with

@@ -67,7 +67,7 @@ const REFRESH_TOKEN_LIFETIME =
 	'IDCS refresh tokens are single use and expire (7 days by default, set per application), so a workflow that runs less often than that needs a new one';
 
 const HINTS: Record<string, string> = {
-	invalid_grant: `Authorize again with offline_access in the scope to get a new refresh token (reconnect the credential, or run getAuthorizationCode again from the plugin). ${REFRESH_TOKEN_LIFETIME}.`,
+	invalid_grant: `Authorize again with offline_access in the scope to get a new refresh token (connect the credential again, or run getAuthorizationCode again from the plugin). ${REFRESH_TOKEN_LIFETIME}.`,
 	invalid_client:
 		'Check the client ID and secret in the credential, and the Client Authentication choice: a Confidential Application takes a Basic header or body fields, a Mobile Application (public client) sends its client ID only.',
 	invalid_scope:

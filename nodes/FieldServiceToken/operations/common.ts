@@ -29,12 +29,12 @@ const clientAuthenticationOptions: INodeProperties['options'] = [
 	{
 		name: 'Body Fields',
 		value: 'body',
-		description: 'Client_id and client_secret as form fields',
+		description: 'Sends client_id and client_secret as form fields',
 	},
 	{
 		name: 'None (Public Client)',
 		value: 'none',
-		description: 'Client_id only, no secret: an IDCS Mobile Application',
+		description: 'Sends client_id only, no secret: an IDCS Mobile Application',
 	},
 ];
 

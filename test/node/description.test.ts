@@ -1,0 +1,42 @@
+import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
+
+import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceToken.node';
+
+const { description } = new FieldServiceToken();
+
+describe('the node description', () => {
+	it('declares what n8n and its community package scanner look for', () => {
+		expect(description).toMatchObject({
+			name: 'fieldServiceToken',
+			displayName: 'Field Service Token',
+			usableAsTool: true,
+			credentials: [{ name: 'idcsOAuth2Api', required: true }],
+			icon: { light: 'file:fieldServiceToken.svg', dark: 'file:fieldServiceToken.dark.svg' },
+		});
+		const operation = description.properties.find((p) => p.name === 'operation')!;
+		expect(operation.default).toBe('refreshAccessToken');
+		expect(operation.options?.map((o) => (o as { value: string }).value)).toEqual([
+			'refreshAccessToken',
+			'exchangeAuthorizationCode',
+			'buildAuthorizationRequest',
+		]);
+	});
+
+	it.each([
+		['refreshAccessToken', 'Refresh Access Token'],
+		['exchangeAuthorizationCode', 'Exchange Authorization Code'],
+		['buildAuthorizationRequest', 'Build Authorization Request'],
+	])('shows the operation %s on the canvas as "%s"', (operation, label) => {
+		const node: INode = {
+			id: '1',
+			name: 'Token',
+			type: 'fieldServiceToken',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { operation },
+		};
+		const nodeTypes = { getByNameAndVersion: () => new FieldServiceToken() } as unknown as INodeTypes;
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		expect(workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {})).toBe(label);
+	});
+});
