@@ -695,7 +695,8 @@ async function startN8n(folder, { port, env = {}, echo = false, timeoutMs = 120_
 		stop: () => stopProcess(child, { graceMs: 15_000 }),
 	};
 	try {
-		await waitForHttp(`${url}/healthz`, { timeoutMs, child });
+		// /rest/settings answers 200 "n8n is starting up" on a new database; readiness waits for real.
+		await waitForHttp(`${url}/healthz/readiness`, { timeoutMs, child });
 		await waitForHttp(`${url}/rest/settings`, { timeoutMs, child });
 	} catch (error) {
 		await server.stop();
