@@ -1,0 +1,220 @@
+// Shared by the *.browser.js files: Chromium through playwright-core, steps that fail loudly (with a
+// screenshot of the page in test-results/browser/), and small helpers for n8n's editor, whose elements
+// carry `data-test-id` attributes.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { chromium, selectors } = require('playwright-core');
+
+const { REPO_ROOT } = require('../../scripts/n8n');
+
+const CHROMIUM = process.env.FST_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-quic',
+];
+const VIEWPORT = { width: 1280, height: 800 };
+/** Failure screenshots, page text and n8n's log (git-ignored). */
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'browser');
+/** The README's screenshots are rewritten only when asked (FST_UPDATE_SCREENSHOTS=1); else they go with the results. */
+const IMAGES_DIR =
+	process.env.FST_UPDATE_SCREENSHOTS === '1'
+		? path.join(REPO_ROOT, 'docs', 'images')
+		: path.join(RESULTS_DIR, 'screenshots');
+
+// n8n's editor marks its elements with data-test-id (not Playwright's default data-testid).
+selectors.setTestIdAttribute('data-test-id');
+
+/** Chromium (headless, its own temporary profile) with one 1280x800 page. */
+async function launchBrowser() {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set FST_CHROMIUM to another binary)`);
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+	const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', timezoneId: 'UTC' });
+	context.setDefaultTimeout(30_000);
+	const page = await context.newPage();
+	const problems = [];
+	page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+	page.on('console', (message) => {
+		if (message.type() === 'error') problems.push(`console.error: ${message.text().slice(0, 500)}`);
+	});
+	return { browser, context, page, problems };
+}
+
+const slug = (text) =>
+	text
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '')
+		.slice(0, 60);
+
+/**
+ * Steps that depend on each other: `run(name, fn)` runs fn unless an earlier step failed (then it fails
+ * at once, naming that step). On failure it saves a screenshot of every open page of the browser and the
+ * page's text to test-results/browser/, and rethrows with the step's name and those paths.
+ */
+function steps(getPages) {
+	let broken;
+	const run = async (name, fn) => {
+		if (broken) throw new Error(`not run: the step "${broken}" failed before it`);
+		try {
+			await fn();
+		} catch (error) {
+			broken = name;
+			fs.mkdirSync(RESULTS_DIR, { recursive: true });
+			const saved = [];
+			for (const [index, page] of getPages().entries()) {
+				if (!page || page.isClosed()) continue;
+				const base = path.join(RESULTS_DIR, `${slug(name)}${index ? `-${index}` : ''}`);
+				try {
+					await page.screenshot({ path: `${base}.png`, timeout: 10_000 });
+					saved.push(`${base}.png (${page.url()})`);
+					fs.writeFileSync(`${base}.txt`, await page.locator('body').innerText({ timeout: 5_000 }));
+				} catch (shotError) {
+					saved.push(`(no screenshot of ${page.url()}: ${shotError.message.split('\n')[0]})`);
+				}
+			}
+			error.message = `step "${name}" failed: ${error.message}\n\nScreenshot at failure: ${saved.join(', ') || '(no page open)'}`;
+			throw error;
+		}
+	};
+	/** The name of the step that failed, if one did. */
+	run.failed = () => broken;
+	return run;
+}
+
+/** Waits for `locator` to be visible; otherwise throws "expected <what> ...". */
+async function visible(locator, what, timeout = 30_000) {
+	try {
+		await locator.first().waitFor({ state: 'visible', timeout });
+	} catch {
+		throw new Error(`expected ${what} to be visible within ${timeout / 1000} s, but it is not`);
+	}
+	return locator;
+}
+
+/** Waits for `locator` to be gone (hidden or detached). */
+async function gone(locator, what, timeout = 15_000) {
+	try {
+		await locator.first().waitFor({ state: 'hidden', timeout });
+	} catch {
+		throw new Error(`expected ${what} to disappear within ${timeout / 1000} s, but it is still shown`);
+	}
+}
+
+/** Polls `fn` until it returns a truthy value; throws `message()` after `timeout`. */
+async function until(fn, message, { timeout = 15_000, interval = 250 } = {}) {
+	const deadline = Date.now() + timeout;
+	let last;
+	for (;;) {
+		last = await fn();
+		if (last) return last;
+		if (Date.now() > deadline) throw new Error(typeof message === 'function' ? await message(last) : message);
+		await new Promise((resolve) => setTimeout(resolve, interval));
+	}
+}
+
+/**
+ * Opens the dropdown of an n8n select (a parameter input) and returns its options, found through the
+ * input's aria-controls (n8n renders every dropdown outside the panel, and one that is closing stays
+ * visible for a moment). `names()`: the options' names (first lines); `pick(name)`: clicks one and waits
+ * for the dropdown to close.
+ */
+async function openDropdown(page, container, what) {
+	const input = container.locator('input[aria-controls]').first();
+	await visible(input, what);
+	await input.click();
+	const listId = await input.getAttribute('aria-controls');
+	const list = page.locator(`[id="${listId}"]`);
+	const items = list.getByTestId('parameter-input-item');
+	await visible(items, `the options of ${what}`);
+	const names = async () => (await items.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+	return {
+		names,
+		async pick(name) {
+			const all = await names();
+			const index = all.indexOf(name);
+			if (index < 0) throw new Error(`${what} has no option "${name}"; it offers ${JSON.stringify(all)}`);
+			await items.nth(index).click();
+			await gone(items, `the options of ${what}`);
+		},
+	};
+}
+
+/** The text shown in a parameter's input (an n8n select or text input). */
+const inputValue = (container) => container.locator('input').first().inputValue();
+
+/** An <img> is loaded and has a size (the icon file was found and is an image). */
+const imageLoaded = (img) => img.evaluate((el) => el.complete && el.naturalWidth > 0 && el.naturalHeight > 0);
+
+/** Closes n8n's toasts, so that they cover nothing in a screenshot. */
+async function closeToasts(page) {
+	const buttons = page.locator('.el-notification .el-notification__closeBtn');
+	for (let i = await buttons.count(); i > 0; i--)
+		await buttons
+			.nth(i - 1)
+			.click()
+			.catch(() => {});
+	await gone(page.locator('.el-notification'), "n8n's toasts", 5_000).catch(() => {});
+}
+
+/** Texts of n8n's toasts shown now. */
+const toastTexts = async (page) =>
+	(await page.locator('.el-notification').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+
+/**
+ * Closes what n8n 2.41 may put in front of the page on a first visit (its survey and "what's new"
+ * dialogs, the browser-notification and credit banners), when it is there. Nothing else is touched.
+ */
+async function dismissOverlays(page) {
+	for (const id of ['nps-survey-modal', 'whats-new-modal']) {
+		const modal = page.getByTestId(id).filter({ visible: true });
+		if (!(await modal.count())) continue;
+		await modal
+			.locator('button[aria-label="Close this dialog"]')
+			.first()
+			.click({ timeout: 5_000 })
+			.catch(() => {});
+		if (await modal.count()) await page.keyboard.press('Escape');
+		await gone(modal, `n8n's ${id}`, 5_000);
+	}
+	for (const id of ['notification-banner-dismiss', 'credit-banner-dismiss']) {
+		const button = page.getByTestId(id).filter({ visible: true });
+		if (await button.count())
+			await button
+				.first()
+				.click({ timeout: 5_000 })
+				.catch(() => {});
+	}
+}
+
+/** A screenshot (PNG, the viewport) into IMAGES_DIR. Resolves the file's path. */
+async function screenshot(page, name) {
+	fs.mkdirSync(IMAGES_DIR, { recursive: true });
+	const file = path.join(IMAGES_DIR, name);
+	await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+	return file;
+}
+
+module.exports = {
+	IMAGES_DIR,
+	RESULTS_DIR,
+	VIEWPORT,
+	launchBrowser,
+	steps,
+	visible,
+	gone,
+	until,
+	openDropdown,
+	inputValue,
+	imageLoaded,
+	closeToasts,
+	toastTexts,
+	dismissOverlays,
+	screenshot,
+};
