@@ -336,8 +336,11 @@ async function ensureNode24() {
 		}
 		log(`installing Node ${NODE_MAJOR} into ${dir} (npm install node@${NODE_MAJOR}, about 30 s) ...`);
 		fs.mkdirSync(dir, { recursive: true });
+		// n8n 1.x depends on xlsx from a download site outside the npm registry, which is unreachable
+		// here; the registry's last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it).
+		const manifest = version.startsWith('1.') ? { private: true, overrides: { xlsx: '0.18.5' } } : { private: true };
 		if (!fs.existsSync(path.join(dir, 'package.json')))
-			fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
+			fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
 		const logFile = path.join(dir, 'install.log');
 		// The `node` package fetches its binary in a preinstall script: scripts must run here.
 		await npmStep(
@@ -386,8 +389,11 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 			return result;
 		}
 		fs.mkdirSync(dir, { recursive: true });
+		// n8n 1.x depends on xlsx from a download site outside the npm registry, which is unreachable
+		// here; the registry's last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it).
+		const manifest = version.startsWith('1.') ? { private: true, overrides: { xlsx: '0.18.5' } } : { private: true };
 		if (!fs.existsSync(path.join(dir, 'package.json')))
-			fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
+			fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
 		const logFile = path.join(dir, 'install.log');
 		const env = node24Env({ npm_config_nodedir: node24Headers() });
 		log(
