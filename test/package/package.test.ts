@@ -52,6 +52,15 @@ describe('the published package (after npm run build)', () => {
 		expect([...required].sort()).toEqual(['crypto', 'n8n-workflow']);
 	});
 
+	it('keeps the OAuth core free of n8n: nothing under oauth/ imports n8n-workflow', () => {
+		const core = filesUnder(join(root, 'nodes/FieldServiceToken/oauth'));
+		expect(core.length).toBeGreaterThan(10);
+		for (const file of core) {
+			const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+			expect(imports.filter((name) => !name.startsWith('./') && name !== 'crypto')).toEqual([]);
+		}
+	});
+
 	it('never touches workflow static data, which n8n stores in plain text', () => {
 		const shipped = filesUnder(join(root, 'dist')).filter((f) => f.endsWith('.js'));
 		expect(shipped.length).toBeGreaterThan(10);
