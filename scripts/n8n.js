@@ -336,11 +336,8 @@ async function ensureNode24() {
 		}
 		log(`installing Node ${NODE_MAJOR} into ${dir} (npm install node@${NODE_MAJOR}, about 30 s) ...`);
 		fs.mkdirSync(dir, { recursive: true });
-		// n8n 1.x depends on xlsx from a download site outside the npm registry, which is unreachable
-		// here; the registry's last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it).
-		const manifest = version.startsWith('1.') ? { private: true, overrides: { xlsx: '0.18.5' } } : { private: true };
 		if (!fs.existsSync(path.join(dir, 'package.json')))
-			fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
+			fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
 		const logFile = path.join(dir, 'install.log');
 		// The `node` package fetches its binary in a preinstall script: scripts must run here.
 		await npmStep(
