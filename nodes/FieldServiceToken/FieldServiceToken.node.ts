@@ -78,7 +78,7 @@ export class FieldServiceToken implements INodeType {
 			const secrets: string[] = [];
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				const run = operations[operation];
+				const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
 				if (!run) {
 					// n8n offers "Custom API Call" on nodes whose credential extends oAuth2Api.
 					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not one of this node's`, {
