@@ -118,7 +118,13 @@ afterAll(async () => {
 
 const node = new FieldServiceToken();
 
-async function refreshAgainst(domainUrl: string, options: Record<string, unknown> = {}, refreshToken = REFRESH_TOKEN) {
+/** One item per refresh token, each with its own scenario. */
+async function refreshAgainst(
+	domainUrl: string,
+	options: Record<string, unknown> = {},
+	refreshTokens: string | string[] = REFRESH_TOKEN,
+	continueOnFail = false,
+) {
 	return runNode({
 		nodeType: node,
 		parameters: {
@@ -135,12 +141,17 @@ async function refreshAgainst(domainUrl: string, options: Record<string, unknown
 			resourceScope: '',
 			authentication: 'header',
 		}),
-		items: [{ json: { rt: refreshToken } }],
+		items: [refreshTokens].flat().map((rt) => ({ json: { rt } })),
+		continueOnFail,
 	});
 }
 
-async function failure(domainUrl: string, options: Record<string, unknown> = {}, refreshToken = REFRESH_TOKEN) {
-	const error = await refreshAgainst(domainUrl, options, refreshToken).then(
+async function failure(
+	domainUrl: string,
+	options: Record<string, unknown> = {},
+	refreshTokens: string | string[] = REFRESH_TOKEN,
+) {
+	const error = await refreshAgainst(domainUrl, options, refreshTokens).then(
 		() => undefined,
 		(e: unknown) => e as Error & { description?: string; httpCode?: string | null; context?: { itemIndex?: number } },
 	);
@@ -266,23 +277,7 @@ describe("the node's errors say what went wrong and what to do, and leak nothing
 	});
 
 	it('names the failing item, and continueOnFail turns each failure into an error item', async () => {
-		const [items] = await runNode({
-			nodeType: node,
-			parameters: {
-				operation: 'refreshAccessToken',
-				refreshTokenSource: 'parameter',
-				refreshToken: '={{ $json.rt }}',
-				clientAuthentication: 'basic',
-			},
-			credential: credentialStore({
-				domainUrl: httpOrigin,
-				clientId: 'client',
-				clientSecret: CLIENT_SECRET,
-				resourceScope: '',
-			}),
-			items: [{ json: { rt: '' } }, { json: { rt: REFRESH_TOKEN + '/scope' } }],
-			continueOnFail: true,
-		});
+		const [items] = await refreshAgainst(httpOrigin, {}, ['', REFRESH_TOKEN + '/scope'], true);
 		expect(items).toEqual([
 			{ json: { error: 'The refresh token is empty', description: expect.any(String) }, pairedItem: { item: 0 } },
 			{
@@ -295,23 +290,8 @@ describe("the node's errors say what went wrong and what to do, and leak nothing
 		]);
 		expectNoSecret(items);
 
-		const error = await runNode({
-			nodeType: node,
-			parameters: {
-				operation: 'refreshAccessToken',
-				refreshTokenSource: 'parameter',
-				refreshToken: '={{ $json.rt }}',
-				clientAuthentication: 'basic',
-			},
-			credential: credentialStore({
-				domainUrl: httpOrigin,
-				clientId: 'client',
-				clientSecret: CLIENT_SECRET,
-				resourceScope: '',
-			}),
-			items: [{ json: { rt: REFRESH_TOKEN + '/scope' } }, { json: { rt: '' } }],
-		}).catch((e: { context?: { itemIndex?: number } }) => e);
-		expect((error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(0);
+		const error = await failure(httpOrigin, {}, [REFRESH_TOKEN + '/scope', '']);
+		expect(error.context?.itemIndex).toBe(0);
 	});
 
 	it('retries a 503 that carries Retry-After, and succeeds', async () => {
