@@ -1,13 +1,10 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync } from 'fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
-import { tmpdir } from 'os';
-import { join } from 'path';
 
 import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceToken.node';
 import { credentialStore, runNode } from '../support/n8nExecution';
+import { selfSignedCertificate } from '../support/selfSignedCertificate';
 
 // The node's error table, end to end through n8n-core's request helper, against token endpoints on
 // 127.0.0.1 that misbehave on purpose. Every answer quotes the secrets, to prove none comes back.
@@ -79,30 +76,7 @@ async function listen(server: Server): Promise<number> {
 beforeAll(async () => {
 	http = createHttpServer(handle);
 	httpOrigin = `http://127.0.0.1:${await listen(http)}`;
-	const dir = mkdtempSync(join(tmpdir(), 'fst-tls-'));
-	execFileSync(
-		'openssl',
-		[
-			'req',
-			'-x509',
-			'-newkey',
-			'rsa:2048',
-			'-nodes',
-			'-days',
-			'1',
-			'-subj',
-			'/CN=127.0.0.1',
-			'-keyout',
-			join(dir, 'key.pem'),
-			'-out',
-			join(dir, 'cert.pem'),
-		],
-		{ stdio: 'ignore' },
-	);
-	https = createHttpsServer(
-		{ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-		handle,
-	);
+	https = createHttpsServer(selfSignedCertificate(), handle);
 	httpsOrigin = `https://127.0.0.1:${await listen(https)}`;
 	const closed = createHttpServer();
 	closedOrigin = `http://127.0.0.1:${await listen(closed)}`;
