@@ -5,6 +5,7 @@
 // The n8n user folder is kept in <cache>/demo-user: the owner login and your own workflows survive a
 // restart. The local IDCS keeps its tokens in memory only, so every start re-imports the demo
 // credential (a newly minted refresh token) and the example workflow (pointed at this start's stand-in).
+// A second npm start while one runs on the folder is refused, naming the running one.
 // Options: --fresh (start over with an empty user folder), --verbose (stream n8n's log).
 'use strict';
 
@@ -12,6 +13,7 @@ const fs = require('fs');
 const path = require('path');
 
 const n8n = require('./n8n');
+const { claimFolder } = require('./folderLock');
 const local = require('./local-idcs');
 
 const OWNER = { email: 'demo@example.com', password: 'FieldService1', firstName: 'Field Service', lastName: 'Demo' };
@@ -41,9 +43,21 @@ async function main() {
 		say('Stopped n8n and the local IDCS.');
 	});
 	const started = Date.now();
+	const dir = path.join(n8n.cacheRoot(), 'demo-user');
+	// One npm start per user folder: a second one would re-import the credential and the workflow into
+	// the folder the first one serves, pointed at its own local IDCS, and break the first editor's
+	// workflow when it stops. The lock sits beside the folder, so --fresh does not remove it.
+	const lock = claimFolder(dir, path.basename(__filename));
+	if (lock.holder) {
+		const { pid, url } = lock.holder;
+		console.error(
+			`npm start is already running on ${dir} (pid ${pid}): ${url ? `its editor is ${url}/` : 'it prints its editor URL when it is ready'}\n` +
+				`Use that one, or stop it (Ctrl-C in its terminal, or kill ${pid}) before starting again.`,
+		);
+		process.exit(1);
+	}
 	await n8n.ensureN8n();
 
-	const dir = path.join(n8n.cacheRoot(), 'demo-user');
 	if (fresh) fs.rmSync(dir, { recursive: true, force: true });
 	const existed = fs.existsSync(path.join(dir, '.n8n', 'database.sqlite'));
 	const folder = n8n.userFolder(dir);
@@ -75,6 +89,7 @@ async function main() {
 
 	const logFile = path.join(dir, 'n8n.log');
 	server = await n8n.startN8n(folder, { port, echo: verbose });
+	lock.update({ url: server.url });
 	let owner;
 	try {
 		owner = await n8n.setupOwner(server.url, OWNER);
