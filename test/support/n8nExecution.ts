@@ -41,28 +41,36 @@ import {
 
 import { IdcsOAuth2Api } from '../../credentials/IdcsOAuth2Api.credentials';
 
+/** The id and name of a credential unless the test gives its own. */
 export const CREDENTIAL_ID = 'cred-1';
 export const CREDENTIAL_NAME = 'IDCS account';
 export const INPUT_NODE_NAME = 'Input';
 export const NODE_NAME = 'Node under test';
 
-/** The stored (decrypted) credential data, incl. oauthTokenData; `updates` counts n8n's write-backs,
- * `reads` its decryptions (each one a database read in n8n). */
+/** One stored credential: its id and name as a node refers to it, the stored (decrypted) data, incl.
+ * oauthTokenData; `updates` counts n8n's write-backs, `reads` its decryptions (each one a database
+ * read in n8n). Stores with different ids are different credentials, so executions run at once with
+ * them are two credentials at work side by side. */
 export interface CredentialStore {
+	readonly id: string;
+	readonly name: string;
 	data: Record<string, unknown>;
 	updates: number;
 	reads: number;
 }
 
-export function credentialStore(data: Record<string, unknown>): CredentialStore {
-	return { data: roundTrip(data), updates: 0, reads: 0 };
+export function credentialStore(
+	data: Record<string, unknown>,
+	{ id = CREDENTIAL_ID, name = CREDENTIAL_NAME }: { id?: string; name?: string } = {},
+): CredentialStore {
+	return { id, name, data: roundTrip(data), updates: 0, reads: 0 };
 }
 
 export interface RunNodeOptions {
 	nodeType: INodeType;
 	/** Node parameters; '={{ ... }}' expressions see the input items ($json, $input, $('Input')). */
 	parameters: INodeParameters;
-	/** The credential of type 'idcsOAuth2Api' with id 'cred-1'. */
+	/** The node's credential of type 'idcsOAuth2Api', referred to by the store's id and name. */
 	credential: CredentialStore;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
@@ -313,7 +321,7 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 	}
 
 	private stored(nodeCredentials: INodeCredentialsDetails, type: string): Record<string, unknown> {
-		if (nodeCredentials.id !== CREDENTIAL_ID || type !== this.storedType) {
+		if (nodeCredentials.id !== this.store.id || type !== this.storedType) {
 			throw new UserError(`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`);
 		}
 		return roundTrip(this.store.data);
@@ -485,7 +493,7 @@ export async function runNode(options: RunNodeOptions): Promise<INodeExecutionDa
 			: nodeType.description.version,
 		position: [200, 0],
 		parameters: roundTrip(options.parameters),
-		credentials: { [credentialTypeName]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+		credentials: { [credentialTypeName]: { id: credential.id, name: credential.name } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	// Like n8n, the Workflow fills in the parameters' defaults.
