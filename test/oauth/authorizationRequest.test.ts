@@ -83,6 +83,26 @@ describe('authorizationRequest', () => {
 			}),
 		).toThrow(expect.objectContaining({ code: 'insecure_domain_url' }));
 	});
+
+	it.each([
+		'https://user:pass@idcs-0123456789abcdef.identity.oraclecloud.com/oauth2/v1/authorize',
+		'https://idcs-0123456789abcdef.identity.oraclecloud.com@127.0.0.1/oauth2/v1/authorize',
+	])('refuses an authorize endpoint with a user name or password: %s', (endpoint) => {
+		expect(() =>
+			authorizationRequest({
+				authorizationEndpoint: endpoint,
+				clientId: 'c',
+				redirectUri: 'https://x/cb',
+				scope: 'offline_access',
+				pkce: false,
+			}),
+		).toThrow(
+			expect.objectContaining({
+				code: 'invalid_domain_url',
+				message: 'The IDCS authorization endpoint URL must not contain a user name or password (an @ before the host)',
+			}),
+		);
+	});
 });
 
 describe('scopeWithOfflineAccess', () => {

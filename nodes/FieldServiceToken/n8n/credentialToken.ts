@@ -1,6 +1,15 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { OAuthError, SingleFlight, isValidBeyond, redact, serverError, transportError, type TokenSet } from '../oauth';
+import {
+	OAuthError,
+	SingleFlight,
+	checkEndpointUrl,
+	isValidBeyond,
+	redact,
+	serverError,
+	transportError,
+	type TokenSet,
+} from '../oauth';
 import { CREDENTIAL_TYPE, type IdcsCredential } from './credential';
 
 /** The first n8n release whose nodes can call helpers.refreshOAuth2Token (n8n-core 1.118.1). */
@@ -126,6 +135,9 @@ export async function credentialAccessToken(
 			},
 		);
 	}
+
+	// n8n's refresh sends the client secret and refresh token to this URL: the field source's rules.
+	checkEndpointUrl(credential.accessTokenUrl);
 
 	const secrets = [credential.clientSecret, stored.refresh_token, String(stored.access_token ?? '')];
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? CREDENTIAL_TYPE;
