@@ -7,8 +7,9 @@ import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceTok
 import { credentialStore, runNode } from '../support/n8nExecution';
 
 // Where the node sends credentials, through n8n-core's real context and request helper: only to an
-// https:// endpoint or this machine's loopback, never to a URL with a user name or password. The
-// server records what reaches it, so "refused" means that nothing was sent.
+// https:// endpoint or this machine's loopback, never to a URL with a user name or password, and
+// never on to where a redirect points. Each server records what reaches it, so "refused" means
+// that nothing was sent.
 
 const CLIENT_SECRET = 'client-secret-4711';
 const REFRESH_TOKEN = 'refresh-token-0815';
@@ -35,19 +36,28 @@ async function recorder(answer: () => { status: number; headers?: Record<string,
 	return recorded;
 }
 
-let target: Recorder; // where nothing may arrive: a refused endpoint
+let target: Recorder; // where nothing may arrive: a refused endpoint, or a redirect's target
+let redirecting: Recorder; // a token endpoint that redirects to `target`, another origin
+let redirectStatus = 307;
 
 beforeAll(async () => {
 	target = await recorder(() => ({ status: 500 }));
+	redirecting = await recorder(() => ({
+		status: redirectStatus,
+		headers: { location: `http://127.0.0.1:${target.port}/oauth2/v1/token` },
+	}));
 });
 
 afterAll(async () => {
-	target.server.closeAllConnections();
-	await new Promise((resolve) => target.server.close(resolve));
+	for (const { server } of [target, redirecting]) {
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	}
 });
 
 beforeEach(() => {
 	target.requests.length = 0;
+	redirecting.requests.length = 0;
 });
 
 const node = new FieldServiceToken();
@@ -154,4 +164,46 @@ describe('a domain URL with a user name or password is refused, for every source
 		expect(error.message).toBe(MESSAGE('authorization endpoint'));
 		expect(error.description).toBe(HINT);
 	});
+});
+
+describe('a redirect from the token endpoint is never followed: the secrets go nowhere else', () => {
+	it.each([
+		['field source', 307],
+		['field source', 308],
+		['code exchange', 307],
+		['code exchange', 308],
+	] as const)('%s, HTTP %d to another origin', async (source, status) => {
+		redirectStatus = status;
+		const error = await failure(SOURCES[source], `http://127.0.0.1:${redirecting.port}`);
+		expect(target.requests).toEqual([]);
+		expect(error.message).toBe(
+			`The IDCS token endpoint answered with a redirect (HTTP ${status}) to 127.0.0.1:${target.port}, which was not followed`,
+		);
+		expect(error.description).toBe(
+			'A token request carries the client secret and a refresh token or code, so it is never sent on to another address. Set the Identity Domain URL to the address the OCI console shows as Domain URL, not one that redirects.',
+		);
+		expect(redirecting.requests).toHaveLength(1);
+		expect(redirecting.requests[0]).toMatch(/^POST \/oauth2\/v1\/token grant_type=/);
+	});
+});
+
+describe("the credential source refreshes through n8n's own OAuth2 client, which the node cannot stop from following a redirect", () => {
+	// What the README's security notes say: a 307/308 from the token endpoint makes n8n's client
+	// post the refresh token (and, with Body authentication, the client secret) to the target.
+	it.each([307, 308])(
+		'HTTP %d: n8n posts the refresh token and the client secret again, to the target',
+		async (status) => {
+			redirectStatus = status;
+			await failure(SOURCES['credential source'], `http://127.0.0.1:${redirecting.port}`);
+			expect(redirecting.requests).toHaveLength(1);
+			expect(target.requests).toEqual([
+				`POST /oauth2/v1/token ${new URLSearchParams({
+					refresh_token: REFRESH_TOKEN,
+					grant_type: 'refresh_token',
+					client_id: 'client',
+					client_secret: CLIENT_SECRET,
+				})}`,
+			]);
+		},
+	);
 });

@@ -89,6 +89,24 @@ const SERVER_ERROR_MESSAGES: Record<string, string> = {
 	invalid_request: 'IDCS rejected the token request',
 };
 
+/**
+ * The error for a redirect from the token endpoint, which is never followed: the request would
+ * carry its secrets to wherever the redirect points. Names the target's host only (redacted).
+ */
+export function redirectError(
+	httpStatus: number,
+	location: string | undefined,
+	secrets: readonly string[],
+): OAuthError {
+	const target = location && URL.canParse(location) ? new URL(location).host : '';
+	return new OAuthError(
+		'unexpected_status',
+		`The IDCS token endpoint answered with a redirect (HTTP ${httpStatus})${target ? ` to ${redact(target, secrets)}` : ''}, which was not followed`,
+		'A token request carries the client secret and a refresh token or code, so it is never sent on to another address. Set the Identity Domain URL to the address the OCI console shows as Domain URL, not one that redirects.',
+		{ httpStatus },
+	);
+}
+
 /** The error for a JSON error answer of the token endpoint (RFC 6749 5.2). */
 export function serverError(
 	error: string,

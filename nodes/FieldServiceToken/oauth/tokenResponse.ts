@@ -1,4 +1,4 @@
-import { OAuthError, serverError } from './errors';
+import { OAuthError, redirectError, serverError } from './errors';
 import type { HttpResponse } from './http';
 
 /** A checked successful token response (RFC 6749 5.1). */
@@ -36,6 +36,9 @@ export function processTokenResponse(response: HttpResponse, secrets: readonly s
 		json = undefined;
 	}
 
+	if (response.status >= 300 && response.status < 400) {
+		throw redirectError(response.status, response.headers.location, secrets);
+	}
 	if (response.status !== 200) {
 		if (isRecord(json) && typeof json.error === 'string' && json.error) {
 			const description = typeof json.error_description === 'string' ? json.error_description : undefined;
