@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, readCredential, type IdcsCredential } from './n8n/credential';
+import { CREDENTIAL_TYPE, credentialSecrets, readCredential, type IdcsCredential } from './n8n/credential';
 import { toNodeError } from './n8n/errors';
 import * as buildAuthorizationRequest from './operations/buildAuthorizationRequest.operation';
 import type { Operation } from './operations/common';
@@ -73,9 +73,17 @@ export class FieldServiceToken implements INodeType {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
 		let credential: Promise<IdcsCredential> | undefined;
-		const readCredentialOnce = (itemIndex: number) => () => (credential ??= readCredential(this, itemIndex));
+		let credentialRead: IdcsCredential | undefined;
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			// Whatever an item's error says is redacted for these: the item's own secrets, and the
+			// credential's as they were when the item read it and as they are when it fails.
 			const secrets: string[] = [];
+			const readCredentialOnce = async () => {
+				credential ??= readCredential(this, itemIndex).then((read) => (credentialRead = read));
+				const read = await credential;
+				secrets.push(...credentialSecrets(read));
+				return read;
+			};
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
@@ -92,11 +100,12 @@ export class FieldServiceToken implements INodeType {
 					itemIndex,
 					json: items[itemIndex].json,
 					secrets,
-					readCredential: readCredentialOnce(itemIndex),
+					readCredential: readCredentialOnce,
 				});
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, itemIndex, secrets);
+				const known = [...secrets, ...(credentialRead ? credentialSecrets(credentialRead) : [])];
+				const nodeError = toNodeError(this.getNode(), error, itemIndex, known);
 				if (this.continueOnFail()) {
 					returnData.push({
 						json: {

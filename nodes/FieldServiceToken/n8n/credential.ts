@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { clientSecretBasic, clientSecretPost, none, type ClientAuthentication } from '../oauth';
+import { basicCredentials, clientSecretBasic, clientSecretPost, none, type ClientAuthentication } from '../oauth';
 
 export const CREDENTIAL_TYPE = 'idcsOAuth2Api';
 
@@ -36,6 +36,21 @@ export async function readCredential(ctx: IExecuteFunctions, itemIndex: number):
 				? (data.oauthTokenData as Record<string, unknown>)
 				: undefined,
 	};
+}
+
+/**
+ * What the credential holds that must never appear in an error: the client secret, the Basic
+ * header's base64 of client ID and secret (n8n's own refresh sends that too), and the stored tokens.
+ */
+export function credentialSecrets(credential: IdcsCredential): string[] {
+	const { clientId, clientSecret, oauthTokenData } = credential;
+	const token = (name: string) => (typeof oauthTokenData?.[name] === 'string' ? (oauthTokenData[name] as string) : '');
+	return [
+		clientSecret,
+		clientSecret ? basicCredentials(clientId, clientSecret) : '',
+		token('refresh_token'),
+		token('access_token'),
+	].filter(Boolean);
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 	transportError,
 	type TokenSet,
 } from '../oauth';
-import { CREDENTIAL_TYPE, type IdcsCredential } from './credential';
+import { CREDENTIAL_TYPE, credentialSecrets, type IdcsCredential } from './credential';
 
 /** The first n8n release whose nodes can call helpers.refreshOAuth2Token (n8n-core 1.118.1). */
 export const MINIMUM_N8N_FOR_CREDENTIAL_SOURCE = '1.119.2';
@@ -62,7 +62,20 @@ function toTokenSet(tokenData: Record<string, unknown>, now: number, issuedAt?: 
 
 /** n8n's refresh errors carry the request (and so secrets) in places: keep only what they mean. */
 function credentialRefreshError(error: unknown, credential: IdcsCredential, secrets: string[]): Error {
-	const body = (error as { body?: unknown })?.body;
+	const { body, status } = (error ?? {}) as { body?: unknown; status?: unknown };
+	// An answer that is no JSON: n8n's client quotes its first 100 characters, where a secret the
+	// server echoed may be cut in two and so escape redaction. Say what it was instead.
+	if (typeof body === 'string' && typeof status === 'number') {
+		const what = /^\s*</.test(body) ? 'an HTML page' : 'a non-JSON body';
+		return new OAuthError(
+			status >= 500 ? 'server_error' : status === 200 ? 'non_json_response' : 'unexpected_status',
+			status === 200
+				? `The IDCS token endpoint answered with ${what} instead of a token`
+				: `The IDCS token endpoint answered HTTP ${status} with ${what}`,
+			'Check that the domain URL points at the IDCS identity domain, and whether a proxy or login page answered instead of IDCS.',
+			{ httpStatus: status },
+		);
+	}
 	if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string') {
 		const { error: code, error_description } = body as { error: string; error_description?: unknown };
 		const status = Number((error as { status?: unknown }).status) || (code === 'invalid_client' ? 401 : 400);
@@ -139,7 +152,7 @@ export async function credentialAccessToken(
 	// n8n's refresh sends the client secret and refresh token to this URL: the field source's rules.
 	checkEndpointUrl(credential.accessTokenUrl);
 
-	const secrets = [credential.clientSecret, stored.refresh_token, String(stored.access_token ?? '')];
+	const secrets = credentialSecrets(credential);
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? CREDENTIAL_TYPE;
 	const { value: refreshed, joined } = await refreshes.run(credentialId, async () => {
 		try {

@@ -9,22 +9,32 @@ export interface ClientAuthentication {
 	readonly clientId: string;
 	/** Adds what the method sends to the form body and the headers of a token request. */
 	apply(form: URLSearchParams, headers: Record<string, string>): void;
-	/** The values that must never appear in an error or a log. */
+	/**
+	 * The values that must never appear in an error or a log: each secret the method sends, and each
+	 * value it derives from one (redact adds their encodings).
+	 */
 	readonly secrets: readonly string[];
 }
 
 /**
- * `Authorization: Basic base64(client_id:client_secret)`, the id and secret as typed (UTF-8),
- * exactly as the Oracle seed's `curl -u` and n8n's own OAuth2 client send it. RFC 6749 would
- * form-encode both first; for IDCS values (hex ids, `idcscs-<uuid>` secrets) the two agree.
+ * The credentials of a Basic header, `base64(client_id:client_secret)`, the id and secret as typed
+ * (UTF-8), exactly as the Oracle seed's `curl -u` and n8n's own OAuth2 client send them. RFC 6749
+ * would form-encode both first; for IDCS values (hex ids, `idcscs-<uuid>` secrets) the two agree.
  */
+export function basicCredentials(clientId: string, clientSecret: string): string {
+	return Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+}
+
+/** `Authorization: Basic base64(client_id:client_secret)`, as `curl -u` sends it. */
 export function clientSecretBasic(clientId: string, clientSecret: string): ClientAuthentication {
+	const credentials = basicCredentials(clientId, clientSecret);
 	return {
 		method: 'client_secret_basic',
 		clientId,
-		secrets: [clientSecret],
+		// The header's value is no encoding of the secret alone, so it is a secret of its own.
+		secrets: [clientSecret, credentials],
 		apply(_form, headers) {
-			headers.Authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
+			headers.Authorization = `Basic ${credentials}`;
 		},
 	};
 }

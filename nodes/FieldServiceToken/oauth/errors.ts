@@ -51,14 +51,29 @@ export class OAuthError extends Error {
 
 const REDACTED = '[redacted]';
 
-/** Replaces every occurrence of each secret (and its URL-encoded form) in `text`. */
+/**
+ * Every form in which a request may carry a secret: as typed; form-encoded as URLSearchParams
+ * writes a request body (space as `+`, `!~'()` as %21 %7E %27 %28 %29); percent-encoded as
+ * encodeURIComponent and n8n's own OAuth2 client (querystring) write it (space as %20, `!~'()` as
+ * they are); and base64. A Basic header's base64 of `client_id:client_secret` is no encoding of the
+ * secret alone: its client authentication lists it among its secrets.
+ */
+function encodings(secret: string): string[] {
+	return [
+		secret,
+		new URLSearchParams([['', secret]]).toString().slice(1),
+		encodeURIComponent(secret),
+		Buffer.from(secret, 'utf8').toString('base64'),
+	];
+}
+
+/** Replaces every occurrence of each secret, in each of its encodings, in `text`. */
 export function redact(text: string, secrets: readonly string[]): string {
+	const forms = new Set(secrets.filter((secret) => secret.length >= 4).flatMap(encodings));
+	// Longest first, so that a secret that contains another is replaced whole.
 	let result = text;
-	for (const secret of secrets) {
-		if (secret.length < 4) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])) {
-			result = result.split(form).join(REDACTED);
-		}
+	for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+		result = result.split(form).join(REDACTED);
 	}
 	return result;
 }

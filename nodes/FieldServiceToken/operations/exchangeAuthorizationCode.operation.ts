@@ -46,7 +46,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	const credential = await readCredential();
 	const code = String(ctx.getNodeParameter('authorizationCode', itemIndex, ''));
 	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
-	secrets.push(credential.clientSecret, code, codeVerifier);
+	secrets.push(code, codeVerifier);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
 	const tokenSet = await exchangeAuthorizationCode(
 		{

@@ -98,7 +98,6 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 		marginSeconds: Math.max(0, options.expiryMarginSeconds ?? 60),
 	};
 	const credential = await readCredential();
-	secrets.push(credential.clientSecret);
 	const source = ctx.getNodeParameter('refreshTokenSource', itemIndex) as 'credential' | 'parameter';
 
 	if (source === 'credential') {
