@@ -17,15 +17,18 @@ import { credentialStore, runNode } from '../support/n8nExecution';
 
 const node = new FieldServiceToken();
 
-function credentialFor(client: LocalClient, extra: IDataObject = {}) {
-	return credentialStore({
-		domainUrl: `${issuer}/`,
-		clientId: client.clientId,
-		clientSecret: client.clientSecret ?? '',
-		resourceScope: 'urn:opc:resource:consumer::all',
-		authentication: 'header',
-		...extra,
-	});
+function credentialFor(client: LocalClient, extra: IDataObject = {}, id?: string) {
+	return credentialStore(
+		{
+			domainUrl: `${issuer}/`,
+			clientId: client.clientId,
+			clientSecret: client.clientSecret ?? '',
+			resourceScope: 'urn:opc:resource:consumer::all',
+			authentication: 'header',
+			...extra,
+		},
+		id ? { id, name: `IDCS ${id}` } : {},
+	);
 }
 
 async function refreshFromField(client: LocalClient, refreshToken: string, parameters: INodeParameters = {}) {
@@ -218,19 +221,24 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 });
 
 describe("Refresh Access Token from the connected credential, through n8n's own credential refresh", () => {
-	async function connectedCredential() {
-		const refreshToken = await mintRefreshToken('basic');
+	async function connectedCredential(client: 'basic' | 'post' = 'basic', id?: string) {
+		const refreshToken = await mintRefreshToken(client);
 		return {
 			refreshToken,
-			store: credentialFor(clients.basic, {
-				oauthTokenData: {
-					access_token: 'expired-at',
-					token_type: 'Bearer',
-					expires_in: 3349,
-					refresh_token: refreshToken,
-					n8n_expires_at: String(Date.now() - 1000),
+			store: credentialFor(
+				clients[client],
+				{
+					authentication: client === 'post' ? 'body' : 'header',
+					oauthTokenData: {
+						access_token: 'expired-at',
+						token_type: 'Bearer',
+						expires_in: 3349,
+						refresh_token: refreshToken,
+						n8n_expires_at: String(Date.now() - 1000),
+					},
 				},
-			}),
+				id,
+			),
 		};
 	}
 
@@ -285,6 +293,27 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(new Set(outputs.map((output) => output.access_token)).size).toBe(1);
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
 		expect(store.updates).toBe(1);
+	});
+
+	it('refreshes each of two credentials used at once for itself: one flight per credential, never shared', async () => {
+		const a = await connectedCredential('basic', 'cred-a');
+		const b = await connectedCredential('post', 'cred-b');
+		const runs = [a, b, a, b, a, b];
+		const outputs = await Promise.all(runs.map(({ store }) => fromCredential(store, { reuseToken: false })));
+
+		const tokenOf = ({ store }: typeof a) => (store.data.oauthTokenData as IDataObject).access_token;
+		expect(tokenOf(a)).not.toBe(tokenOf(b));
+		expect(outputs.map((output) => output.access_token)).toEqual(runs.map(tokenOf));
+		expect(outputs.map((output) => output.from_cache)).toEqual([false, false, true, true, true, true]);
+		for (const { store, refreshToken } of [a, b]) {
+			expect(store.updates).toBe(1);
+			expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+		}
+		const [requestA] = await tokenRequestsWith('refresh_token', a.refreshToken);
+		const [requestB] = await tokenRequestsWith('refresh_token', b.refreshToken);
+		expect([requestA.clientAuth, requestB.clientAuth]).toEqual(['client_secret_basic', 'client_secret_post']);
+		expect(await callOfsApi(`Bearer ${tokenOf(a)}`)).toBe(200);
+		expect(await callOfsApi(`Bearer ${tokenOf(b)}`)).toBe(200);
 	});
 
 	it('refreshes a credential that holds a refresh token but no access token yet', async () => {

@@ -15,7 +15,8 @@ import { CREDENTIAL_TYPE, credentialSecrets, type IdcsCredential } from './crede
 /** The first n8n release whose nodes can call helpers.refreshOAuth2Token (n8n-core 1.118.1). */
 export const MINIMUM_N8N_FOR_CREDENTIAL_SOURCE = '1.119.2';
 
-// n8n 2.x serialises refreshes of one credential itself; 1.x does not, so this process does.
+// n8n 2.x serialises refreshes of one credential itself; 1.x does not, so this process does: by
+// credential id, so that one credential never gets another's token.
 const refreshes = new SingleFlight<string, Record<string, unknown>>();
 
 export interface CredentialTokenResult {
@@ -153,14 +154,18 @@ export async function credentialAccessToken(
 	checkEndpointUrl(credential.accessTokenUrl);
 
 	const secrets = credentialSecrets(credential);
-	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? CREDENTIAL_TYPE;
-	const { value: refreshed, joined } = await refreshes.run(credentialId, async () => {
+	const refresh = async () => {
 		try {
 			return (await refreshOAuth2Token.call(ctx, CREDENTIAL_TYPE)) as Record<string, unknown>;
 		} catch (error) {
 			throw credentialRefreshError(error, credential, secrets);
 		}
-	});
+	};
+	// Without a credential id there is nothing that tells two credentials apart: no sharing then.
+	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id;
+	const { value: refreshed, joined } = credentialId
+		? await refreshes.run(credentialId, refresh)
+		: { value: await refresh(), joined: false };
 	const now = Date.now();
 	const tokenSet = toTokenSet(refreshed, now, now);
 	if (!tokenSet) {
