@@ -95,6 +95,18 @@ describe('processTokenResponse', () => {
 		expect(result.serverDescription).toBe('token [redacted] for [redacted] is unknown');
 	});
 
+	it.each([['constructor'], ['toString'], ['__proto__'], ['hasOwnProperty']])(
+		'looks error codes up as its own: "%s" is an unknown code, not a property of every object',
+		(error) => {
+			const result = failure(json(400, { error, error_description: 'odd' }));
+			expect(result.code).toBe('unexpected_status');
+			expect(result.message).toBe(`The IDCS token endpoint answered HTTP 400 with error "${error}"`);
+			expect(result.hint).toBe(
+				'Check the IDCS application configuration and try again; if it persists, look for the request in the IDCS audit log.',
+			);
+		},
+	);
+
 	it('names an unknown error code without trusting it', () => {
 		const result = failure(json(400, { error: 'weird_thing' }));
 		expect(result.code).toBe('unexpected_status');

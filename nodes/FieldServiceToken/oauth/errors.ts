@@ -129,14 +129,15 @@ export function serverError(
 	httpStatus: number,
 	secrets: readonly string[],
 ): OAuthError {
-	const known = SERVER_ERROR_MESSAGES[error];
+	// Own properties only: an error code such as "constructor" or "__proto__" names nothing here.
+	const known = Object.hasOwn(SERVER_ERROR_MESSAGES, error) ? SERVER_ERROR_MESSAGES[error] : undefined;
 	const code = (known ? error : 'unexpected_status') as OAuthErrorCode;
 	const message = known
 		? `${known} (${error})`
 		: `The IDCS token endpoint answered HTTP ${httpStatus} with error "${redact(error, secrets).slice(0, 80)}"`;
-	const hint =
-		HINTS[error] ??
-		'Check the IDCS application configuration and try again; if it persists, look for the request in the IDCS audit log.';
+	const hint = Object.hasOwn(HINTS, error)
+		? HINTS[error]
+		: 'Check the IDCS application configuration and try again; if it persists, look for the request in the IDCS audit log.';
 	return new OAuthError(code, message, hint, {
 		httpStatus,
 		serverDescription: description === undefined ? undefined : redact(description, secrets).slice(0, 500),
