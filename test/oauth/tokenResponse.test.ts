@@ -163,6 +163,38 @@ describe('processTokenResponse', () => {
 			{ access_token: 'a', token_type: 'Bearer', expires_in: 60, refresh_token: 42 },
 			'The IDCS token response has a refresh_token that is not a string',
 		],
+		[
+			{ access_token: '    ', token_type: 'Bearer', expires_in: 60 },
+			'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: 'eyJ.a b.c', token_type: 'Bearer', expires_in: 60 },
+			'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: 'at\r\nX-Injected: 1', token_type: 'Bearer', expires_in: 60 },
+			'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: ' at', token_type: 'Bearer', expires_in: 60 },
+			'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: 'at\u0000', token_type: 'Bearer', expires_in: 60 },
+			'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: 'àt', token_type: 'Bearer', expires_in: 60 },
+			'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer', expires_in: 60, refresh_token: '  ' },
+			'The IDCS token response has a refresh_token with spaces, control or non-ASCII characters',
+		],
+		[
+			{ access_token: 'a', token_type: 'Bearer', expires_in: 60, refresh_token: 'rt\n' },
+			'The IDCS token response has a refresh_token with spaces, control or non-ASCII characters',
+		],
 	])('refuses a token response that is not one (%j)', (body, message) => {
 		const result = failure(json(200, body));
 		expect(result.code).toBe('invalid_token_response');

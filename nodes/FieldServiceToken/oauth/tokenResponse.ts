@@ -1,6 +1,9 @@
 import { OAuthError, redirectError, serverError } from './errors';
 import type { HttpResponse } from './http';
 
+/** What a token may hold to go into a header as is: visible ASCII, no space, no control character. */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
+
 /** A checked successful token response (RFC 6749 5.1). */
 export interface TokenSet {
 	accessToken: string;
@@ -24,8 +27,8 @@ function describeBody(response: HttpResponse): string {
 }
 
 /**
- * Checks the token endpoint's answer strictly: a 200 with a JSON object carrying a non-empty
- * `access_token`, a Bearer `token_type` and a positive `expires_in`; anything else is an
+ * Checks the token endpoint's answer strictly: a 200 with a JSON object carrying an `access_token`
+ * of visible ASCII, a Bearer `token_type` and a positive `expires_in`; anything else is an
  * OAuthError. `secrets` are the values the request carried, kept out of every message.
  */
 export function processTokenResponse(response: HttpResponse, secrets: readonly string[], receivedAt: number): TokenSet {
@@ -74,6 +77,9 @@ export function processTokenResponse(response: HttpResponse, secrets: readonly s
 
 	const { access_token, token_type, expires_in, refresh_token, scope } = json;
 	if (typeof access_token !== 'string' || !access_token) throw invalid('has no access_token');
+	if (!TOKEN_CHARACTERS.test(access_token)) {
+		throw invalid('has an access_token with spaces, control or non-ASCII characters');
+	}
 	if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
 		throw invalid('has a token_type other than Bearer');
 	}
@@ -82,6 +88,9 @@ export function processTokenResponse(response: HttpResponse, secrets: readonly s
 	}
 	if (refresh_token !== undefined && (typeof refresh_token !== 'string' || !refresh_token)) {
 		throw invalid('has a refresh_token that is not a string');
+	}
+	if (refresh_token !== undefined && !TOKEN_CHARACTERS.test(refresh_token)) {
+		throw invalid('has a refresh_token with spaces, control or non-ASCII characters');
 	}
 	if (scope !== undefined && typeof scope !== 'string') throw invalid('has a scope that is not a string');
 
