@@ -4,7 +4,7 @@ import {
 	TokenCache,
 	type HttpResponse,
 } from '../../nodes/FieldServiceToken/oauth';
-import { scriptedTransport, tokenAnswer } from '../support/fakeTransport';
+import { json, scriptedTransport, tokenAnswer } from '../support/fakeTransport';
 
 const tokenEndpoint = 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token';
 const T0 = Date.parse('2026-11-26T10:00:00Z');
@@ -168,6 +168,21 @@ describe('refreshAccessToken', () => {
 		const h = harness();
 		await expect(h.refresh('')).rejects.toMatchObject({ code: 'invalid_input' });
 		expect(h.requests).toHaveLength(0);
+	});
+
+	it('learns the rotated refresh token of an answer whose access token it rejects, and presents it next', async () => {
+		const h = harness(
+			json(200, { access_token: '   ', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-2' }),
+			tokenAnswer('at-2', 'rt-3'),
+		);
+		await expect(h.refresh('rt-1')).rejects.toMatchObject({
+			code: 'invalid_token_response',
+			message: 'The IDCS token response has an access_token with spaces, control or non-ASCII characters',
+		});
+		const result = await h.refresh('rt-1');
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
+		expect(result).toMatchObject({ fromCache: false, refreshToken: 'rt-3', refreshTokenRotated: true });
+		expect(result.tokenSet.accessToken).toBe('at-2');
 	});
 });
 

@@ -201,3 +201,60 @@ describe('processTokenResponse', () => {
 		expect(result.message).toBe(message);
 	});
 });
+
+describe('processTokenResponse bounds', () => {
+	it.each([
+		[9e12, 86_400],
+		[1e308, 86_400],
+		[86_401, 86_400],
+		[86_400, 86_400],
+		[3349, 3349],
+	])('takes expires_in %p as %p seconds: at most a day', (expiresIn, taken) => {
+		const tokenSet = processTokenResponse(
+			json(200, { access_token: 'a', token_type: 'Bearer', expires_in: expiresIn }),
+			secrets,
+			receivedAt,
+		);
+		expect(tokenSet.expiresIn).toBe(taken);
+		expect(tokenSet.expiresAt).toBe(receivedAt + taken * 1000);
+		expect(new Date(tokenSet.expiresAt).toISOString()).toBe(new Date(receivedAt + taken * 1000).toISOString());
+	});
+
+	it('takes an expires_in of 1e309 (Infinity once parsed) as a day too', () => {
+		const tokenSet = processTokenResponse(
+			{
+				status: 200,
+				headers: { 'content-type': 'application/json' },
+				body: '{"access_token":"a","token_type":"Bearer","expires_in":1e309}',
+			},
+			secrets,
+			receivedAt,
+		);
+		expect(tokenSet.expiresIn).toBe(86_400);
+	});
+
+	it('tells of a new refresh token before it checks the access token, and only of a valid one', () => {
+		const told: string[] = [];
+		const onRefreshToken = (refreshToken: string) => told.push(refreshToken);
+		expect(() =>
+			processTokenResponse(
+				json(200, { access_token: ' ', token_type: 'Bearer', expires_in: 60, refresh_token: 'rt-2' }),
+				secrets,
+				receivedAt,
+				{ onRefreshToken },
+			),
+		).toThrow('The IDCS token response has an access_token with spaces, control or non-ASCII characters');
+		expect(told).toEqual(['rt-2']);
+		expect(() =>
+			processTokenResponse(json(200, { token_type: 'Bearer', refresh_token: ' rt-3' }), secrets, receivedAt, {
+				onRefreshToken,
+			}),
+		).toThrow('The IDCS token response has a refresh_token with spaces, control or non-ASCII characters');
+		expect(() =>
+			processTokenResponse(json(400, { error: 'invalid_grant', refresh_token: 'rt-4' }), secrets, receivedAt, {
+				onRefreshToken,
+			}),
+		).toThrow(/invalid_grant/);
+		expect(told).toEqual(['rt-2']);
+	});
+});

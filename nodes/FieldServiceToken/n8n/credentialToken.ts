@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
+	MAX_EXPIRES_IN_SECONDS,
 	OAuthError,
 	SingleFlight,
 	checkEndpointUrl,
@@ -49,9 +50,11 @@ function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
 function toTokenSet(tokenData: Record<string, unknown>, now: number, issuedAt?: number): TokenSet | undefined {
 	const accessToken = tokenData.access_token;
 	const expiresIn = Number(tokenData.expires_in);
-	const expiresAt =
+	const expiry =
 		storedExpiry(tokenData) ?? (issuedAt !== undefined && expiresIn > 0 ? issuedAt + expiresIn * 1000 : undefined);
-	if (typeof accessToken !== 'string' || !accessToken || expiresAt === undefined) return undefined;
+	if (typeof accessToken !== 'string' || !accessToken || expiry === undefined) return undefined;
+	// At most a day ahead, as for a token from a field: an absurd expires_in makes no date at all.
+	const expiresAt = Math.min(expiry, now + MAX_EXPIRES_IN_SECONDS * 1000);
 	return {
 		accessToken,
 		tokenType: 'Bearer',

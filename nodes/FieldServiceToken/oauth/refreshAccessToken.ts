@@ -2,7 +2,7 @@ import type { ClientAuthentication } from './clientAuthentication';
 import type { HttpTransport, Sleep } from './http';
 import { refreshTokenGrantRequest } from './refreshTokenGrant';
 import { sendTokenRequest } from './sendTokenRequest';
-import { isValidBeyond, type TokenCache, type TokenChain, type TokenContext } from './tokenCache';
+import { isValidBeyond, type IssuedToken, type TokenCache, type TokenContext } from './tokenCache';
 import type { TokenSet } from './tokenResponse';
 
 export interface RefreshAccessTokenInput {
@@ -57,18 +57,19 @@ export async function refreshAccessToken(
 	const key = deps.cache.key(context, presented);
 	const chain = deps.cache.find(key);
 
-	const answer = (from: TokenChain, fromCache: boolean): RefreshAccessTokenResult => ({
+	const answer = (from: IssuedToken, fromCache: boolean): RefreshAccessTokenResult => ({
 		tokenSet: from.tokenSet,
 		refreshToken: from.refreshToken,
 		refreshTokenRotated: from.refreshToken !== presented,
 		fromCache,
 	});
 
-	if (chain && input.reuse.enabled && isValidBeyond(chain.tokenSet, now(), input.reuse.marginSeconds * 1000)) {
-		return answer(chain, true);
+	const cached = chain?.tokenSet;
+	if (cached && input.reuse.enabled && isValidBeyond(cached, now(), input.reuse.marginSeconds * 1000)) {
+		return answer({ tokenSet: cached, refreshToken: chain.refreshToken }, true);
 	}
 
-	const { chain: refreshed, joined } = await deps.cache.singleFlight(chain ?? key, async () => {
+	const { issued, joined } = await deps.cache.singleFlight(chain ?? key, async () => {
 		const current = chain?.refreshToken ?? presented;
 		const tokenSet = await sendTokenRequest(
 			current === presented ? request : refreshTokenGrantRequest({ ...input, refreshToken: current }),
@@ -77,9 +78,13 @@ export async function refreshAccessToken(
 				sleep: deps.sleep,
 				secrets: [...input.clientAuthentication.secrets, presented, current],
 				now,
+				// Whatever else is wrong with the answer, the lineage keeps the refresh token IDCS rotated to.
+				onRefreshToken: (refreshToken) => deps.cache.record(context, key, undefined, refreshToken),
 			},
 		);
-		return deps.cache.record(context, key, tokenSet, tokenSet.refreshToken ?? current);
+		const refreshToken = tokenSet.refreshToken ?? current;
+		deps.cache.record(context, key, tokenSet, refreshToken);
+		return { tokenSet, refreshToken };
 	});
-	return answer(refreshed, joined);
+	return answer(issued, joined);
 }

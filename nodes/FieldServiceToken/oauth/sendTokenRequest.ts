@@ -14,6 +14,8 @@ export interface SendOptions {
 	/** Values the request carries that must stay out of errors. */
 	secrets: readonly string[];
 	now?: () => number;
+	/** Told of a new refresh token as soon as an answer carries one, before the rest is checked. */
+	onRefreshToken?: (refreshToken: string) => void;
 }
 
 function retryAfterMs(response: HttpResponse, attempt: number, now: number): number | undefined {
@@ -101,6 +103,6 @@ export async function sendTokenRequest(request: HttpRequest, options: SendOption
 				{ httpStatus: response.status },
 			);
 		}
-		return processTokenResponse(response, options.secrets, now());
+		return processTokenResponse(response, options.secrets, now(), { onRefreshToken: options.onRefreshToken });
 	}
 }

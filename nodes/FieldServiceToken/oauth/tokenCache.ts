@@ -15,8 +15,15 @@ export interface TokenContext {
 
 /** The tokens of one refresh-token lineage: each rotation adds a key, all keys share this. */
 export interface TokenChain {
-	tokenSet: TokenSet;
+	/** The newest access token; none after an answer whose access token was rejected. */
+	tokenSet?: TokenSet;
 	/** The refresh token to present next: the newest one IDCS issued to this lineage. */
+	refreshToken: string;
+}
+
+/** A token handed out: the access token, and the refresh token to keep from now on. */
+export interface IssuedToken {
+	tokenSet: TokenSet;
 	refreshToken: string;
 }
 
@@ -32,7 +39,7 @@ export class TokenCache {
 	private readonly hmacKey = randomBytes(32);
 
 	/** Calls under way, by lineage (or by key, for a refresh token not seen before). */
-	private readonly flights = new SingleFlight<TokenChain | string, TokenChain>();
+	private readonly flights = new SingleFlight<TokenChain | string, IssuedToken>();
 
 	constructor(private readonly maxKeys = 10_000) {}
 
@@ -52,8 +59,16 @@ export class TokenCache {
 		return this.chains.get(key);
 	}
 
-	/** Records a token response for the lineage of `presentedKey` and indexes its new refresh token. */
-	record(context: TokenContext, presentedKey: string, tokenSet: TokenSet, refreshToken: string): TokenChain {
+	/**
+	 * Records an answer for the lineage of `presentedKey` and indexes its refresh token. Without a
+	 * token set, the lineage learns only the refresh token (the answer's access token was rejected).
+	 */
+	record(
+		context: TokenContext,
+		presentedKey: string,
+		tokenSet: TokenSet | undefined,
+		refreshToken: string,
+	): TokenChain {
 		let chain = this.chains.get(presentedKey);
 		if (chain) {
 			chain.tokenSet = tokenSet;
@@ -72,10 +87,10 @@ export class TokenCache {
 	 */
 	async singleFlight(
 		flight: TokenChain | string,
-		call: () => Promise<TokenChain>,
-	): Promise<{ chain: TokenChain; joined: boolean }> {
+		call: () => Promise<IssuedToken>,
+	): Promise<{ issued: IssuedToken; joined: boolean }> {
 		const { value, joined } = await this.flights.run(flight, call);
-		return { chain: value, joined };
+		return { issued: value, joined };
 	}
 
 	get size(): number {

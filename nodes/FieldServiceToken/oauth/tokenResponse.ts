@@ -1,6 +1,13 @@
 import { OAuthError, redirectError, serverError } from './errors';
 import type { HttpResponse } from './http';
 
+/**
+ * The longest lifetime an access token is taken to have: one day. An `expires_in` beyond it (9e12,
+ * 1e308) counts as one day rather than failing, since the refresh token behind the answer is already
+ * used; the token is refreshed after a day at the latest.
+ */
+export const MAX_EXPIRES_IN_SECONDS = 86_400;
+
 /** What a token may hold to go into a header as is: visible ASCII, no space, no control character. */
 const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 
@@ -8,7 +15,7 @@ const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 export interface TokenSet {
 	accessToken: string;
 	tokenType: string;
-	/** Seconds, as the server said (IDCS: 3600 by default, the seed shows 3349). */
+	/** Seconds, as the server said (IDCS: 3600 by default, the seed shows 3349), at most a day. */
 	expiresIn: number;
 	/** Epoch milliseconds: when the response arrived plus `expiresIn`. */
 	expiresAt: number;
@@ -26,12 +33,22 @@ function describeBody(response: HttpResponse): string {
 	return looksLikeHtml ? `an HTML page (${contentType})` : `a non-JSON body (${contentType})`;
 }
 
+export interface TokenResponseChecks {
+	/** Told of a new refresh token before the access token is checked, so a rejected answer never loses it. */
+	onRefreshToken?: (refreshToken: string) => void;
+}
+
 /**
  * Checks the token endpoint's answer strictly: a 200 with a JSON object carrying an `access_token`
  * of visible ASCII, a Bearer `token_type` and a positive `expires_in`; anything else is an
  * OAuthError. `secrets` are the values the request carried, kept out of every message.
  */
-export function processTokenResponse(response: HttpResponse, secrets: readonly string[], receivedAt: number): TokenSet {
+export function processTokenResponse(
+	response: HttpResponse,
+	secrets: readonly string[],
+	receivedAt: number,
+	checks: TokenResponseChecks = {},
+): TokenSet {
 	let json: unknown;
 	try {
 		json = JSON.parse(response.body);
@@ -76,6 +93,14 @@ export function processTokenResponse(response: HttpResponse, secrets: readonly s
 		);
 
 	const { access_token, token_type, expires_in, refresh_token, scope } = json;
+	// The refresh token first: IDCS used the one presented, so a new one must survive whatever else is wrong.
+	if (refresh_token !== undefined) {
+		if (typeof refresh_token !== 'string' || !refresh_token) throw invalid('has a refresh_token that is not a string');
+		if (!TOKEN_CHARACTERS.test(refresh_token)) {
+			throw invalid('has a refresh_token with spaces, control or non-ASCII characters');
+		}
+		checks.onRefreshToken?.(refresh_token);
+	}
 	if (typeof access_token !== 'string' || !access_token) throw invalid('has no access_token');
 	if (!TOKEN_CHARACTERS.test(access_token)) {
 		throw invalid('has an access_token with spaces, control or non-ASCII characters');
@@ -83,22 +108,17 @@ export function processTokenResponse(response: HttpResponse, secrets: readonly s
 	if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
 		throw invalid('has a token_type other than Bearer');
 	}
-	if (typeof expires_in !== 'number' || !Number.isFinite(expires_in) || expires_in <= 0) {
+	if (typeof expires_in !== 'number' || Number.isNaN(expires_in) || expires_in <= 0) {
 		throw invalid('has no valid expires_in (a positive number of seconds)');
-	}
-	if (refresh_token !== undefined && (typeof refresh_token !== 'string' || !refresh_token)) {
-		throw invalid('has a refresh_token that is not a string');
-	}
-	if (refresh_token !== undefined && !TOKEN_CHARACTERS.test(refresh_token)) {
-		throw invalid('has a refresh_token with spaces, control or non-ASCII characters');
 	}
 	if (scope !== undefined && typeof scope !== 'string') throw invalid('has a scope that is not a string');
 
+	const expiresIn = Math.min(expires_in, MAX_EXPIRES_IN_SECONDS);
 	return {
 		accessToken: access_token,
 		tokenType: 'Bearer',
-		expiresIn: expires_in,
-		expiresAt: receivedAt + expires_in * 1000,
+		expiresIn,
+		expiresAt: receivedAt + expiresIn * 1000,
 		...(refresh_token ? { refreshToken: refresh_token } : {}),
 		...(scope ? { scope } : {}),
 	};
