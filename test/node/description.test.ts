@@ -1,4 +1,4 @@
-import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
+import { Workflow, type INode, type INodeProperties, type INodeTypes } from 'n8n-workflow';
 
 import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceToken.node';
 
@@ -21,6 +21,17 @@ describe('the node description', () => {
 			'buildAuthorizationRequest',
 		]);
 	});
+
+	it.each([['refreshAccessToken'], ['exchangeAuthorizationCode']])(
+		'offers %s a Timeout of 1 to 300 seconds, 30 by default',
+		(operation) => {
+			const options = description.properties.find(
+				(p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes(operation),
+			)!;
+			const timeout = (options.options as INodeProperties[]).find((o) => o.name === 'timeoutSeconds');
+			expect(timeout).toMatchObject({ type: 'number', default: 30, typeOptions: { minValue: 1, maxValue: 300 } });
+		},
+	);
 
 	it.each([
 		['refreshAccessToken', 'Refresh Access Token'],

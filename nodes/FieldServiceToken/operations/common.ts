@@ -51,10 +51,10 @@ export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout (Seconds)',
 	name: 'timeoutSeconds',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: 1, maxValue: 300 },
 	default: 30,
 	description:
-		'How long to wait for the IDCS token endpoint. A request that timed out is not resent: IDCS may already have used its refresh token.',
+		'How long the whole call to the IDCS token endpoint may take, 1 to 300 seconds. A request that timed out is not resent: IDCS may already have used its refresh token.',
 };
 
 /** The client authentication choice, shared by the operations that call the token endpoint. */

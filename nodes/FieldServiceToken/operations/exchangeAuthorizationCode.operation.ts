@@ -55,7 +55,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 			redirectUri: String(ctx.getNodeParameter('redirectUri', itemIndex, '')),
 			codeVerifier,
 			clientAuthentication: clientAuthenticationFor(ctx, choice, credential, itemIndex),
-			timeoutMs: Math.max(1, options.timeoutSeconds ?? 30) * 1000,
+			timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep },
 	);

@@ -116,7 +116,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 			clientAuthentication: clientAuthenticationFor(ctx, choice, credential, itemIndex),
 			clientSecret: credential.clientSecret,
 			reuse,
-			timeoutMs: Math.max(1, options.timeoutSeconds ?? 30) * 1000,
+			timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep, cache: tokenCache },
 	);
