@@ -30,6 +30,7 @@ describe('client authentication of the refresh_token grant', () => {
 				},
 				body: 'grant_type=refresh_token&refresh_token=rt-1',
 				timeoutMs: 30_000,
+				maxResponseBytes: 1024 * 1024,
 			});
 		},
 	);

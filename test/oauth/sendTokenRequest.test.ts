@@ -1,4 +1,9 @@
-import { clientSecretPost, refreshTokenGrantRequest, sendTokenRequest } from '../../nodes/FieldServiceToken/oauth';
+import {
+	clientSecretPost,
+	refreshTokenGrantRequest,
+	RESPONSE_TOO_LARGE,
+	sendTokenRequest,
+} from '../../nodes/FieldServiceToken/oauth';
 import { json, networkError, scriptedTransport, tokenAnswer } from '../support/fakeTransport';
 
 const request = refreshTokenGrantRequest({
@@ -114,6 +119,19 @@ describe('sendTokenRequest', () => {
 	])('names a transport failure by its code, sends once (%s)', async (error, code, message) => {
 		const { send, requests } = setup(error, tokenAnswer('never'));
 		await expect(send()).rejects.toMatchObject({ code, message });
+		expect(requests).toHaveLength(1);
+	});
+
+	it('names an answer beyond the size limit, sends once, and warns as for a timeout', async () => {
+		const { send, requests } = setup(networkError(RESPONSE_TOO_LARGE, 'more than 1048576 bytes'), tokenAnswer('never'));
+		const error = await send().catch((e: unknown) => e);
+		expect(error).toMatchObject({
+			code: 'response_too_large',
+			message: 'The IDCS token endpoint at idcs-abc.identity.oraclecloud.com sent an answer larger than 1 MiB',
+			hint: expect.stringContaining(
+				'The request was not resent, because IDCS may already have used the refresh token: if the next run says the token was already used, authorize again.',
+			),
+		});
 		expect(requests).toHaveLength(1);
 	});
 

@@ -233,6 +233,36 @@ describe('processTokenResponse bounds', () => {
 		expect(tokenSet.expiresIn).toBe(86_400);
 	});
 
+	it('refuses a body beyond its size limit before parsing it, with the same warning as a timeout', () => {
+		const body = JSON.stringify({ access_token: 'a'.repeat(2000), token_type: 'Bearer', expires_in: 60 });
+		let error: OAuthError | undefined;
+		try {
+			processTokenResponse(json(200, JSON.parse(body)), secrets, receivedAt, { maxBytes: 1000, host: 'idcs.example' });
+		} catch (e) {
+			error = e as OAuthError;
+		}
+		expect(error).toMatchObject({
+			code: 'response_too_large',
+			message: 'The IDCS token endpoint at idcs.example sent an answer larger than 1000 bytes',
+		});
+		expect(error?.hint).toMatch(/The request was not resent, because IDCS may already have used the refresh token/);
+		expect(
+			processTokenResponse(json(200, JSON.parse(body)), secrets, receivedAt, { maxBytes: body.length }).accessToken,
+		).toHaveLength(2000);
+	});
+
+	it('by default allows 1 MiB', () => {
+		const token = (length: number) =>
+			json(200, { access_token: 'a'.repeat(length), token_type: 'Bearer', expires_in: 60 });
+		const overhead = JSON.stringify({ access_token: '', token_type: 'Bearer', expires_in: 60 }).length;
+		expect(processTokenResponse(token(1024 * 1024 - overhead), secrets, receivedAt).accessToken).toHaveLength(
+			1024 * 1024 - overhead,
+		);
+		expect(() => processTokenResponse(token(1024 * 1024 - overhead + 1), secrets, receivedAt)).toThrow(
+			'The IDCS token endpoint sent an answer larger than 1 MiB',
+		);
+	});
+
 	it('tells of a new refresh token before it checks the access token, and only of a valid one', () => {
 		const told: string[] = [];
 		const onRefreshToken = (refreshToken: string) => told.push(refreshToken);

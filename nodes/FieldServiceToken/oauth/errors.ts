@@ -15,6 +15,7 @@ export type OAuthErrorCode =
 	| 'unexpected_status'
 	| 'non_json_response'
 	| 'invalid_token_response'
+	| 'response_too_large'
 	| 'missing_refresh_token'
 	| 'timeout'
 	| 'connection_refused'
@@ -142,4 +143,18 @@ export function serverError(
 		httpStatus,
 		serverDescription: description === undefined ? undefined : redact(description, secrets).slice(0, 500),
 	});
+}
+
+/** For an answer that may have cost the refresh token: what happened to the request, and what next. */
+export const NOT_RESENT =
+	'The request was not resent, because IDCS may already have used the refresh token: if the next run says the token was already used, authorize again.';
+
+/** An answer larger than any token response: read no further, and say so. */
+export function responseTooLarge(host: string | undefined, maxBytes: number): OAuthError {
+	const size = maxBytes % 1024 ** 2 === 0 ? `${maxBytes / 1024 ** 2} MiB` : `${maxBytes} bytes`;
+	return new OAuthError(
+		'response_too_large',
+		`The IDCS token endpoint${host ? ` at ${host}` : ''} sent an answer larger than ${size}`,
+		`A token response is a few KB: check that the domain URL points at the IDCS identity domain, and whether a proxy answered instead. ${NOT_RESENT}`,
+	);
 }

@@ -5,7 +5,10 @@ export interface HttpRequest {
 	headers: Record<string, string>;
 	/** Already encoded as application/x-www-form-urlencoded. */
 	body: string;
+	/** The whole exchange, from connecting to the last byte of the answer. */
 	timeoutMs: number;
+	/** The most body the answer may have; MAX_RESPONSE_BYTES when not given. */
+	maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -15,8 +18,20 @@ export interface HttpResponse {
 	body: string;
 }
 
-/** Sends a request; rejects only when no HTTP answer arrived (timeout, refused, TLS). */
+/**
+ * Sends a request; rejects only when no complete HTTP answer arrived: refused, TLS, timed out
+ * (code ETIMEDOUT), or a body beyond `maxResponseBytes` (code RESPONSE_TOO_LARGE).
+ */
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** Waits `ms` milliseconds; given by the caller so the core needs no timers of its own. */
 export type Sleep = (ms: number) => Promise<void>;
+
+/**
+ * A token response is a few KB (an IDCS JWT access token, a refresh token, a scope); 1 MiB leaves
+ * room for the largest tokens and still bounds what a broken or hostile server can make n8n hold.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** The error code a transport rejects with when the body grows beyond `maxResponseBytes`. */
+export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';

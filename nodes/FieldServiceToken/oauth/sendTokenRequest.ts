@@ -1,5 +1,12 @@
-import { OAuthError } from './errors';
-import type { HttpRequest, HttpResponse, HttpTransport, Sleep } from './http';
+import { NOT_RESENT, OAuthError, responseTooLarge } from './errors';
+import {
+	MAX_RESPONSE_BYTES,
+	RESPONSE_TOO_LARGE,
+	type HttpRequest,
+	type HttpResponse,
+	type HttpTransport,
+	type Sleep,
+} from './http';
 import { processTokenResponse, type TokenSet } from './tokenResponse';
 
 /** 429 and 503 say the request was not processed, so resending its refresh token is safe. */
@@ -39,11 +46,12 @@ export function transportError(error: unknown, request: HttpRequest): OAuthError
 	const code = errorCode(error);
 	const host = new URL(request.url).host;
 	const message = error instanceof Error ? error.message : '';
+	if (code === RESPONSE_TOO_LARGE) return responseTooLarge(host, request.maxResponseBytes ?? MAX_RESPONSE_BYTES);
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
 		return new OAuthError(
 			'timeout',
 			`The IDCS token endpoint at ${host} did not answer${request.timeoutMs > 0 ? ` within ${Math.round(request.timeoutMs / 1000)} s` : ' in time'}`,
-			'Try again, or raise the Timeout option. The request was not resent, because IDCS may already have used the refresh token: if the next run says the token was already used, authorize again.',
+			`Try again, or raise the Timeout option. ${NOT_RESENT}`,
 		);
 	}
 	if (code === 'ECONNREFUSED') {
@@ -103,6 +111,10 @@ export async function sendTokenRequest(request: HttpRequest, options: SendOption
 				{ httpStatus: response.status },
 			);
 		}
-		return processTokenResponse(response, options.secrets, now(), { onRefreshToken: options.onRefreshToken });
+		return processTokenResponse(response, options.secrets, now(), {
+			maxBytes: request.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+			host: new URL(request.url).host,
+			onRefreshToken: options.onRefreshToken,
+		});
 	}
 }

@@ -1,6 +1,6 @@
 import type { ClientAuthentication } from './clientAuthentication';
 import { OAuthError } from './errors';
-import type { HttpRequest } from './http';
+import { MAX_RESPONSE_BYTES, type HttpRequest } from './http';
 import { checkEndpointUrl } from './tokenEndpoint';
 
 /** The content type of the Oracle seed's requests to /oauth2/v1/token. */
@@ -41,5 +41,12 @@ export function tokenRequest(
 	}
 	const headers: Record<string, string> = { 'Content-Type': FORM_CONTENT_TYPE };
 	clientAuthentication.apply(form, headers);
-	return { method: 'POST', url, headers, body: form.toString(), timeoutMs: timeout };
+	return {
+		method: 'POST',
+		url,
+		headers,
+		body: form.toString(),
+		timeoutMs: timeout,
+		maxResponseBytes: MAX_RESPONSE_BYTES,
+	};
 }

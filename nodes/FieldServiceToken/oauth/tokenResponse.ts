@@ -1,5 +1,5 @@
-import { OAuthError, redirectError, serverError } from './errors';
-import type { HttpResponse } from './http';
+import { OAuthError, redirectError, responseTooLarge, serverError } from './errors';
+import { MAX_RESPONSE_BYTES, type HttpResponse } from './http';
 
 /**
  * The longest lifetime an access token is taken to have: one day. An `expires_in` beyond it (9e12,
@@ -34,6 +34,10 @@ function describeBody(response: HttpResponse): string {
 }
 
 export interface TokenResponseChecks {
+	/** The most body a token response may have (MAX_RESPONSE_BYTES by default). */
+	maxBytes?: number;
+	/** The token endpoint's host, for messages. */
+	host?: string;
 	/** Told of a new refresh token before the access token is checked, so a rejected answer never loses it. */
 	onRefreshToken?: (refreshToken: string) => void;
 }
@@ -49,6 +53,10 @@ export function processTokenResponse(
 	receivedAt: number,
 	checks: TokenResponseChecks = {},
 ): TokenSet {
+	const maxBytes = checks.maxBytes ?? MAX_RESPONSE_BYTES;
+	if (Buffer.byteLength(response.body, 'utf8') > maxBytes) {
+		throw responseTooLarge(checks.host, maxBytes);
+	}
 	let json: unknown;
 	try {
 		json = JSON.parse(response.body);
