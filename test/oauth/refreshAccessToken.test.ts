@@ -1,8 +1,10 @@
 import {
 	clientSecretBasic,
+	KEY_LIFETIME_MS,
 	refreshAccessToken,
 	TokenCache,
 	type HttpResponse,
+	type TokenContext,
 } from '../../nodes/FieldServiceToken/oauth';
 import { json, scriptedTransport, tokenAnswer } from '../support/fakeTransport';
 
@@ -34,6 +36,7 @@ function harness(...answers: Parameters<typeof scriptedTransport>) {
 		requests: scripted.requests,
 		sentRefreshTokens,
 		advance: (seconds: number) => (now += seconds * 1000),
+		now: () => now,
 		cache,
 	};
 }
@@ -157,7 +160,7 @@ describe('refreshAccessToken', () => {
 	it('keeps no secret in the clear as a cache key', async () => {
 		const h = harness(tokenAnswer('at-1', 'rt-2'));
 		await h.refresh('rt-1', { secret: 'very-secret-value' });
-		const keys = [...(h.cache as unknown as { chains: Map<string, unknown> }).chains.keys()];
+		const keys = [...(h.cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
 		expect(keys).toHaveLength(2);
 		for (const key of keys) {
 			expect(key).toMatch(/^[0-9a-f]{64}$/);
@@ -187,19 +190,84 @@ describe('refreshAccessToken', () => {
 });
 
 describe('TokenCache', () => {
-	it('forgets the least recently recorded keys beyond its bound', () => {
+	const context: TokenContext = {
+		tokenEndpoint: 'e',
+		clientAuthenticationMethod: 'none',
+		clientId: 'c',
+		clientSecret: '',
+		scope: '',
+	};
+
+	it('forgets the least recently used keys beyond its bound', () => {
 		const cache = new TokenCache(4);
-		const context = {
-			tokenEndpoint: 'e',
-			clientAuthenticationMethod: 'none',
-			clientId: 'c',
-			clientSecret: '',
-			scope: '',
-		};
-		const tokenSet = { accessToken: 'a', tokenType: 'Bearer', expiresIn: 1, expiresAt: 1 };
-		for (let i = 0; i < 4; i++) cache.record(context, cache.key(context, `p${i}`), tokenSet, `n${i}`);
+		const tokenSet = { accessToken: 'a', tokenType: 'Bearer', expiresIn: 3600, expiresAt: T0 + 3600_000 };
+		for (let i = 0; i < 4; i++) cache.record(context, cache.key(context, `p${i}`), tokenSet, `n${i}`, T0);
 		expect(cache.size).toBe(4);
-		expect(cache.find(cache.key(context, 'p0'))).toBeUndefined();
-		expect(cache.find(cache.key(context, 'n3'))).toBeDefined();
+		expect(cache.find(cache.key(context, 'p0'), T0)).toBeUndefined();
+		expect(cache.find(cache.key(context, 'n3'), T0)).toBeDefined();
+	});
+
+	it('drops an access token once it expired, and keeps its lineage: an old refresh token still finds the newest', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), tokenAnswer('at-2', 'rt-3', 3600));
+		await h.refresh('rt-1');
+		const first = h.cache.key(contextOf('client', 'secret'), 'rt-1');
+		expect(h.cache.find(first, h.now())?.tokenSet?.accessToken).toBe('at-1');
+
+		h.advance(3600);
+		const chain = h.cache.find(first, h.now());
+		expect(chain?.tokenSet).toBeUndefined();
+		expect(chain?.refreshToken).toBe('rt-2');
+		expect(h.cache.size).toBe(2);
+
+		// Days later (within IDCS's 7-day refresh-token lifetime), rt-1 is presented again: rt-2 goes out.
+		h.advance(6 * 86_400 - 3600);
+		const result = await h.refresh('rt-1');
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
+		expect(result).toMatchObject({ fromCache: false, refreshToken: 'rt-3' });
+	});
+
+	it('forgets a refresh token 7 days after it was last presented or issued', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), tokenAnswer('at-2', 'rt-3', 3600));
+		const key = (refreshToken: string) => h.cache.key(contextOf('client', 'secret'), refreshToken);
+		await h.refresh('rt-1');
+		h.advance(3 * 86_400);
+		await h.refresh('rt-2');
+
+		// rt-1 was last seen at the start, rt-2 and rt-3 three days later.
+		h.advance(KEY_LIFETIME_MS / 1000 - 3 * 86_400 - 1);
+		expect(h.cache.find(key('rt-2'), h.now())?.refreshToken).toBe('rt-3');
+		expect(h.cache.size).toBe(3);
+		h.advance(61);
+		expect(h.cache.find(key('rt-3'), h.now())?.refreshToken).toBe('rt-3');
+		expect(h.cache.size).toBe(2);
+		expect(h.cache.find(key('rt-1'), h.now())).toBeUndefined();
+
+		h.advance(KEY_LIFETIME_MS / 1000);
+		expect(h.cache.find(key('rt-3'), h.now())).toBeUndefined();
+		expect(h.cache.size).toBe(0);
+	});
+
+	it('keeps a key that keeps being presented, and its lineage with it', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), tokenAnswer('at-2', 'rt-3', 3600));
+		const key = (refreshToken: string) => h.cache.key(contextOf('client', 'secret'), refreshToken);
+		await h.refresh('rt-1');
+		for (let day = 0; day < 10; day++) {
+			h.advance(86_400);
+			expect(h.cache.find(key('rt-1'), h.now())?.refreshToken).toBe('rt-2');
+		}
+		// rt-2, issued 10 days ago and never presented, is gone; rt-1 still leads to it.
+		expect(h.cache.find(key('rt-2'), h.now())).toBeUndefined();
+		await h.refresh('rt-1');
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
 	});
 });
+
+function contextOf(clientId: string, secret: string): TokenContext {
+	return {
+		tokenEndpoint,
+		clientAuthenticationMethod: 'client_secret_basic',
+		clientId,
+		clientSecret: secret,
+		scope: '',
+	};
+}

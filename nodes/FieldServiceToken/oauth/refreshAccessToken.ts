@@ -55,7 +55,7 @@ export async function refreshAccessToken(
 		scope: input.scope?.trim() ?? '',
 	};
 	const key = deps.cache.key(context, presented);
-	const chain = deps.cache.find(key);
+	const chain = deps.cache.find(key, now());
 
 	const answer = (from: IssuedToken, fromCache: boolean): RefreshAccessTokenResult => ({
 		tokenSet: from.tokenSet,
@@ -79,11 +79,11 @@ export async function refreshAccessToken(
 				secrets: [...input.clientAuthentication.secrets, presented, current],
 				now,
 				// Whatever else is wrong with the answer, the lineage keeps the refresh token IDCS rotated to.
-				onRefreshToken: (refreshToken) => deps.cache.record(context, key, undefined, refreshToken),
+				onRefreshToken: (refreshToken) => deps.cache.record(context, key, undefined, refreshToken, now()),
 			},
 		);
 		const refreshToken = tokenSet.refreshToken ?? current;
-		deps.cache.record(context, key, tokenSet, refreshToken);
+		deps.cache.record(context, key, tokenSet, refreshToken, now());
 		return { tokenSet, refreshToken };
 	});
 	return answer(issued, joined);

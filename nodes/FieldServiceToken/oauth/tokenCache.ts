@@ -15,7 +15,7 @@ export interface TokenContext {
 
 /** The tokens of one refresh-token lineage: each rotation adds a key, all keys share this. */
 export interface TokenChain {
-	/** The newest access token; none after an answer whose access token was rejected. */
+	/** The newest access token, until it expires; none after an answer whose access token was rejected. */
 	tokenSet?: TokenSet;
 	/** The refresh token to present next: the newest one IDCS issued to this lineage. */
 	refreshToken: string;
@@ -28,20 +28,45 @@ export interface IssuedToken {
 }
 
 /**
+ * How long a refresh token's key is kept after it was last presented or issued: IDCS's default
+ * refresh-token lifetime (7 days, restarted by each refresh). A caller who holds a refresh token that
+ * old, unused, holds an expired one; one who keeps presenting an old one keeps its key alive.
+ */
+export const KEY_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+/** Expired entries are looked for at most this often, so that a lookup stays cheap. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+interface Entry {
+	chain: TokenChain;
+	/** When the key was last presented or issued (epoch ms). */
+	usedAt: number;
+}
+
+/**
  * Access tokens kept in this n8n process's memory, never on disk. Keys are HMACs (under a key
  * made at start-up) of the context and a refresh token, so the map holds no secret in the clear
  * and a lookup succeeds only with the same client secret and refresh token. A refresh token
  * that was rotated keeps finding its lineage, so reuse survives rotation.
+ *
+ * Memory follows live tokens: an access token is dropped once it expired, while its lineage and
+ * newest refresh token stay; a key is dropped KEY_LIFETIME_MS after it was last presented or issued,
+ * or earlier when more than `maxKeys` keys are held (least recently used first).
  */
 export class TokenCache {
-	private readonly chains = new Map<string, TokenChain>();
+	private readonly entries = new Map<string, Entry>();
 
 	private readonly hmacKey = randomBytes(32);
 
 	/** Calls under way, by lineage (or by key, for a refresh token not seen before). */
 	private readonly flights = new SingleFlight<TokenChain | string, IssuedToken>();
 
-	constructor(private readonly maxKeys = 10_000) {}
+	private sweptAt = -Infinity;
+
+	constructor(
+		private readonly maxKeys = 10_000,
+		private readonly keyLifetimeMs = KEY_LIFETIME_MS,
+	) {}
 
 	key(context: TokenContext, refreshToken: string): string {
 		const parts = [
@@ -55,8 +80,11 @@ export class TokenCache {
 		return createHmac('sha256', this.hmacKey).update(JSON.stringify(parts)).digest('hex');
 	}
 
-	find(key: string): TokenChain | undefined {
-		return this.chains.get(key);
+	find(key: string, now: number): TokenChain | undefined {
+		this.sweep(now);
+		const entry = this.entries.get(key);
+		if (entry) this.touch(key, entry.chain, now);
+		return entry?.chain;
 	}
 
 	/**
@@ -68,16 +96,18 @@ export class TokenCache {
 		presentedKey: string,
 		tokenSet: TokenSet | undefined,
 		refreshToken: string,
+		now: number,
 	): TokenChain {
-		let chain = this.chains.get(presentedKey);
+		this.sweep(now);
+		let chain = this.entries.get(presentedKey)?.chain;
 		if (chain) {
 			chain.tokenSet = tokenSet;
 			chain.refreshToken = refreshToken;
 		} else {
 			chain = { tokenSet, refreshToken };
-			this.remember(presentedKey, chain);
 		}
-		this.remember(this.key(context, refreshToken), chain);
+		this.touch(presentedKey, chain, now);
+		this.touch(this.key(context, refreshToken), chain, now);
 		return chain;
 	}
 
@@ -93,22 +123,33 @@ export class TokenCache {
 		return { issued: value, joined };
 	}
 
+	/** Keys held: the refresh tokens of the lineages remembered. */
 	get size(): number {
-		return this.chains.size;
+		return this.entries.size;
 	}
 
 	clear(): void {
-		this.chains.clear();
+		this.entries.clear();
 		this.flights.clear();
 	}
 
-	private remember(key: string, chain: TokenChain) {
-		this.chains.delete(key);
-		this.chains.set(key, chain);
-		// Map keeps insertion order: the first key is the one least recently recorded.
-		while (this.chains.size > this.maxKeys) {
-			const oldest = this.chains.keys().next().value as string;
-			this.chains.delete(oldest);
+	private touch(key: string, chain: TokenChain, now: number) {
+		this.entries.delete(key);
+		this.entries.set(key, { chain, usedAt: now });
+		// Map keeps insertion order: the first key is the one least recently used.
+		while (this.entries.size > this.maxKeys) {
+			const oldest = this.entries.keys().next().value as string;
+			this.entries.delete(oldest);
+		}
+	}
+
+	/** Drops expired access tokens, and keys not presented or issued within their lifetime. */
+	private sweep(now: number) {
+		if (now >= this.sweptAt && now - this.sweptAt < SWEEP_INTERVAL_MS) return;
+		this.sweptAt = now;
+		for (const [key, { chain, usedAt }] of this.entries) {
+			if (now - usedAt >= this.keyLifetimeMs) this.entries.delete(key);
+			else if (chain.tokenSet && chain.tokenSet.expiresAt <= now) chain.tokenSet = undefined;
 		}
 	}
 }
