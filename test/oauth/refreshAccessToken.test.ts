@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import {
 	clientSecretBasic,
 	KEY_LIFETIME_MS,
@@ -17,11 +19,18 @@ function harness(...answers: Parameters<typeof scriptedTransport>) {
 	let now = T0;
 	const refresh = (
 		refreshToken: string,
-		overrides: { secret?: string; margin?: number; reuse?: boolean; scope?: string; clientId?: string } = {},
+		overrides: {
+			secret?: string;
+			margin?: number;
+			reuse?: boolean;
+			scope?: string;
+			clientId?: string;
+			tokenEndpoint?: string;
+		} = {},
 	) =>
 		refreshAccessToken(
 			{
-				tokenEndpoint,
+				tokenEndpoint: overrides.tokenEndpoint ?? tokenEndpoint,
 				refreshToken,
 				scope: overrides.scope,
 				clientAuthentication: clientSecretBasic(overrides.clientId ?? 'client', overrides.secret ?? 'secret'),
@@ -140,6 +149,8 @@ describe('refreshAccessToken', () => {
 		['a different client secret', { secret: 'other-secret' }],
 		['a different client id', { clientId: 'other-client' }],
 		['a different scope', { scope: 'urn:opc:resource:consumer::all' }],
+		// Another identity domain: its tokens are no good here, whatever the refresh token.
+		['a different token endpoint', { tokenEndpoint: 'https://idcs-other.identity.oraclecloud.com/oauth2/v1/token' }],
 	])('hands a cached token only to the same credentials: %s makes its own call', async (_, overrides) => {
 		const h = harness(tokenAnswer('at-1', 'rt-2'), tokenAnswer('at-other', 'rt-x'));
 		await h.refresh('rt-1');
@@ -157,7 +168,7 @@ describe('refreshAccessToken', () => {
 		expect(h.sentRefreshTokens()).toEqual(['rt-a', 'rt-b']);
 	});
 
-	it('keeps no secret in the clear as a cache key', async () => {
+	it('keeps no secret in the clear as a cache key: keys are HMACs under a key of its own', async () => {
 		const h = harness(tokenAnswer('at-1', 'rt-2'));
 		await h.refresh('rt-1', { secret: 'very-secret-value' });
 		const keys = [...(h.cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
@@ -165,13 +176,49 @@ describe('refreshAccessToken', () => {
 		for (const key of keys) {
 			expect(key).toMatch(/^[0-9a-f]{64}$/);
 		}
+		// Keyed: another cache (another n8n process) makes other keys of the same values, so a key
+		// cannot be recomputed, or checked against a guessed secret, without this process's key.
+		const context: TokenContext = {
+			tokenEndpoint,
+			clientAuthenticationMethod: 'client_secret_basic',
+			clientId: 'client',
+			clientSecret: 'very-secret-value',
+			scope: '',
+		};
+		const key = h.cache.key(context, 'rt-1');
+		expect(keys).toContain(key);
+		expect(new TokenCache().key(context, 'rt-1')).not.toBe(key);
+		const parts = [tokenEndpoint, 'client_secret_basic', 'client', 'very-secret-value', '', 'rt-1'];
+		expect(key).not.toBe(createHash('sha256').update(JSON.stringify(parts)).digest('hex'));
 	});
 
-	it('checks its input before it looks into the cache', async () => {
-		const h = harness();
-		await expect(h.refresh('')).rejects.toMatchObject({ code: 'invalid_input' });
-		expect(h.requests).toHaveLength(0);
-	});
+	it.each([
+		['an empty refresh token', '  ', tokenEndpoint, 'invalid_input'],
+		[
+			'a plain http:// endpoint of another host',
+			'rt-1',
+			'http://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
+			'insecure_domain_url',
+		],
+	])(
+		'checks its input before it looks into the cache: %s fails though a valid token is cached for it',
+		async (_, refreshToken, endpoint, code) => {
+			const h = harness();
+			const context: TokenContext = {
+				tokenEndpoint: endpoint,
+				clientAuthenticationMethod: 'client_secret_basic',
+				clientId: 'client',
+				clientSecret: 'secret',
+				scope: '',
+			};
+			const tokenSet = { accessToken: 'at-cached', tokenType: 'Bearer', expiresIn: 3600, expiresAt: T0 + 3600_000 };
+			for (const presented of [refreshToken, refreshToken.trim()]) {
+				h.cache.record(context, h.cache.key(context, presented), tokenSet, 'rt-next', T0);
+			}
+			await expect(h.refresh(refreshToken, { tokenEndpoint: endpoint })).rejects.toMatchObject({ code });
+			expect(h.requests).toHaveLength(0);
+		},
+	);
 
 	it('learns the rotated refresh token of an answer whose access token it rejects, and presents it next', async () => {
 		const h = harness(
