@@ -123,7 +123,7 @@ async function main() {
 
 main()
 	.catch((error) => {
-		console.error(`FAILED: ${error.stack ?? error}`);
+		console.error(`FAILED: ${error.userFacing ? error.message : (error.stack ?? error)}`);
 		return 1;
 	})
 	.then(async (code) => {

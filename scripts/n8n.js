@@ -372,6 +372,39 @@ function n8nInstalled(version) {
 	return fs.existsSync(n8nBin(version)) && fs.existsSync(sqlite);
 }
 
+/** An error whose message says all a user needs: printed without a stack trace. */
+const userError = (message) => Object.assign(new Error(message), { userFacing: true });
+
+/** Asks the npm registry whether n8n `version` exists, before anything is installed for it. */
+async function checkN8nVersion(version) {
+	// With --json, npm prints the answer, or { error: { code, summary } }, as JSON on stdout.
+	const view = async (args) => {
+		const { stdout } = await run('npm', ['view', ...args, '--json'], { env: cleanEnv(), timeoutMs: 60_000 });
+		try {
+			return JSON.parse(stdout || 'null');
+		} catch {
+			return { error: { code: 'unknown', summary: `npm view ${args.join(' ')} printed no JSON` } };
+		}
+	};
+	const found = await view([`n8n@${version}`, 'version']);
+	if (found === version) return;
+	if (found?.error && found.error.code !== 'E404')
+		throw userError(
+			`Could not ask the npm registry whether n8n ${version} exists (N8N_VERSION): ${found.error.summary}`,
+		);
+	const all = await view(['n8n', 'versions']);
+	const versions = Array.isArray(all) ? all.filter((v) => /^\d+\.\d+\.\d+$/.test(v)) : [];
+	const major = /^(\d+)\./.exec(version)?.[1];
+	const sameMajor = versions.filter((v) => v.split('.')[0] === major);
+	const newest = (list) => list.slice(-5).reverse().join(', ');
+	const known = sameMajor.length
+		? `the newest n8n ${major}.x versions are ${newest(sameMajor)}`
+		: versions.length
+			? `${major === undefined ? 'give an exact version; ' : `n8n has no ${major}.x version; `}the newest are ${newest(versions)}`
+			: 'the registry did not list its versions';
+	throw userError(`n8n ${version} (N8N_VERSION) is not on the npm registry: ${known}.`);
+}
+
 /** Node 24 and n8n in the cache; installs what is missing (cold: ~4 min, ~3 GB). Resolves the paths. */
 async function ensureN8n({ version = n8nVersion() } = {}) {
 	const node = await ensureNode24();
@@ -385,6 +418,7 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 			log(`using n8n ${version} from ${dir}`);
 			return result;
 		}
+		await checkN8nVersion(version);
 		fs.mkdirSync(dir, { recursive: true });
 		// n8n 1.x depends on xlsx from a download site outside the npm registry, which is unreachable
 		// here; the registry's last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it).
@@ -396,28 +430,37 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 		log(
 			`installing n8n ${version} into ${dir}: about 3 min and 2.9 GB, then 1 min of native builds; full log in ${logFile}`,
 		);
-		await npmStep(
-			`npm install n8n@${version}`,
-			['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `n8n@${version}`],
-			{
-				cwd: dir,
-				env,
-				logFile,
-			},
-		);
-		// sqlite3 (n8n's database) and isolated-vm (its expression sandbox) are native: build them for Node 24.
-		await npmStep(
-			'npm rebuild sqlite3 isolated-vm',
-			['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'],
-			{
-				cwd: dir,
-				env,
-				logFile,
-			},
-		);
-		const installed = binaryVersion(node, [n8nBin(version), '--version'], node24Env());
-		if (installed !== version)
-			throw new Error(`n8n --version answered ${installed}, expected ${version}; see ${logFile}`);
+		// A failed install leaves no folder behind, only npm's log beside where it was.
+		const failedLog = `${dir}.install-failed.log`;
+		fs.rmSync(failedLog, { force: true });
+		try {
+			await npmStep(
+				`npm install n8n@${version}`,
+				['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `n8n@${version}`],
+				{
+					cwd: dir,
+					env,
+					logFile,
+				},
+			);
+			// sqlite3 (n8n's database) and isolated-vm (its expression sandbox) are native: build them for Node 24.
+			await npmStep(
+				'npm rebuild sqlite3 isolated-vm',
+				['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'],
+				{
+					cwd: dir,
+					env,
+					logFile,
+				},
+			);
+			const installed = binaryVersion(node, [n8nBin(version), '--version'], node24Env());
+			if (installed !== version)
+				throw new Error(`n8n --version answered ${installed}, expected ${version}; see ${logFile}`);
+		} catch (error) {
+			if (fs.existsSync(logFile)) fs.renameSync(logFile, failedLog);
+			fs.rmSync(dir, { recursive: true, force: true });
+			throw new Error(`${error.message.replaceAll(logFile, failedLog)}\n(removed ${dir}; npm's log: ${failedLog})`);
+		}
 		writeMarker(dir, { n8n: version, node: binaryVersion(node) });
 		log(`n8n ${version} ready`);
 		return result;
@@ -757,6 +800,7 @@ module.exports = {
 	DEFAULT_N8N_VERSION,
 	cacheRoot,
 	n8nVersion,
+	checkN8nVersion,
 	log,
 	run,
 	runOrThrow,

@@ -139,7 +139,7 @@ async function main() {
 }
 
 main().catch(async (error) => {
-	console.error(`npm start failed: ${error.stack ?? error}`);
+	console.error(`npm start failed: ${error.userFacing ? error.message : (error.stack ?? error)}`);
 	await cleanup().catch(() => {});
 	process.exit(1);
 });
