@@ -138,13 +138,13 @@ function run(command, args, { cwd, env, echo = false, logFile, timeoutMs, input,
 		child.stdout.on('data', (chunk) => {
 			stdout += chunk;
 			logStream?.write(chunk);
-			onOutput?.(chunk);
+			onOutput?.(chunk, 'stdout');
 			if (echo) process.stderr.write(chunk);
 		});
 		child.stderr.on('data', (chunk) => {
 			stderr += chunk;
 			logStream?.write(chunk);
-			onOutput?.(chunk);
+			onOutput?.(chunk, 'stderr');
 			if (echo) process.stderr.write(chunk);
 		});
 		if (input !== undefined) child.stdin.end(input);
@@ -267,34 +267,49 @@ function writeMarker(dir, info) {
 }
 
 /**
- * An npm step with progress: its full output goes to `logFile`; every 15 s one line says how long it
- * has run and how many registry requests / packages npm has done (npm prints no progress bar when
- * its output is not a terminal).
+ * An npm step with progress: its full output goes to `logFile`; every 15 s one line says what npm is
+ * doing (npm prints no progress bar when its output is not a terminal): how long it has run, how many
+ * package manifests and tarballs it has fetched, how far unpacking got, and which native module it
+ * builds and what it compiles. Never raw output: compiler warnings scroll by for minutes and read as errors.
  */
 async function npmStep(label, args, { cwd, env, logFile }) {
 	const started = Date.now();
-	let fetches = 0;
-	let tail = '';
+	const seen = { manifests: new Set(), tarballs: new Set(), building: [], compiled: 0, compiling: undefined };
+	const partial = { stdout: '', stderr: '' };
 	log(`${label} ...`);
 	const modules = path.join(cwd, 'node_modules');
 	const timer = setInterval(() => {
 		const parts = [`${Math.round((Date.now() - started) / 1000)} s`];
-		if (fetches) parts.push(`${fetches} registry requests`);
+		if (seen.manifests.size || seen.tarballs.size)
+			parts.push(`fetched ${seen.manifests.size} package manifests and ${seen.tarballs.size} packages`);
 		// Unpacking is silent: the number of entries in node_modules shows it moving.
-		if (fs.existsSync(modules)) parts.push(`${fs.readdirSync(modules).length} entries in node_modules`);
-		const last = tail.trim().split('\n').pop()?.trim().slice(0, 100);
-		if (last) parts.push(`last output: ${last}`);
-		log(`${label}: ${parts.join(', ')}`);
+		if (!seen.building.length && fs.existsSync(modules))
+			parts.push(`${fs.readdirSync(modules).length} entries in node_modules`);
+		if (seen.building.length) parts.push(`building the native modules ${seen.building.join(', ')}`);
+		if (seen.compiling) parts.push(`compiling ${seen.compiling} (file ${seen.compiled})`);
+		log(`${label}: ${parts.join('; ')}`);
 	}, 15_000);
+	const read = (line) => {
+		// npm logs a package as a cache entry and again as a fetch: count each URL once.
+		const url = /^npm http (?:fetch GET \d+|cache) (?:\S+@)?(https?:\/\/\S+)/.exec(line)?.[1];
+		if (url) (url.endsWith('.tgz') ? seen.tarballs : seen.manifests).add(url);
+		const script = /^> (\S+@\S+) (preinstall|install|postinstall)$/.exec(line);
+		if (script && !seen.building.includes(script[1])) seen.building.push(script[1]);
+		const compile = /^\s+(CC|CXX)\(target\) (\S+)/.exec(line);
+		if (compile) {
+			seen.compiled += 1;
+			seen.compiling = path.basename(compile[2]).replace(/\.o$/, '');
+		}
+	};
 	try {
 		const result = await runOrThrow('npm', [...args, '--loglevel=http'], {
 			cwd,
 			env,
 			logFile,
-			onOutput(chunk) {
-				const text = chunk.toString();
-				fetches += (text.match(/ http fetch /g) ?? []).length;
-				tail = (tail + text).slice(-400);
+			onOutput(chunk, stream) {
+				const lines = (partial[stream] + chunk.toString()).split('\n');
+				partial[stream] = lines.pop();
+				lines.forEach(read);
 			},
 		});
 		log(`${label}: done in ${Math.round((Date.now() - started) / 1000)} s`);
