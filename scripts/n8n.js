@@ -280,8 +280,8 @@ async function npmStep(label, args, { cwd, env, logFile }) {
 	const modules = path.join(cwd, 'node_modules');
 	const timer = setInterval(() => {
 		const parts = [`${Math.round((Date.now() - started) / 1000)} s`];
-		if (seen.manifests.size || seen.tarballs.size)
-			parts.push(`fetched ${seen.manifests.size} package manifests and ${seen.tarballs.size} packages`);
+		if (seen.manifests.size) parts.push(`${seen.manifests.size} package manifests read`);
+		if (seen.tarballs.size) parts.push(`${seen.tarballs.size} packages downloaded`);
 		// Unpacking is silent: the number of entries in node_modules shows it moving.
 		if (!seen.building.length && fs.existsSync(modules))
 			parts.push(`${fs.readdirSync(modules).length} entries in node_modules`);
@@ -290,9 +290,12 @@ async function npmStep(label, args, { cwd, env, logFile }) {
 		log(`${label}: ${parts.join('; ')}`);
 	}, 15_000);
 	const read = (line) => {
-		// npm logs a package as a cache entry and again as a fetch: count each URL once.
-		const url = /^npm http (?:fetch GET \d+|cache) (?:\S+@)?(https?:\/\/\S+)/.exec(line)?.[1];
-		if (url) (url.endsWith('.tgz') ? seen.tarballs : seen.manifests).add(url);
+		// A package tarball counts when its download ends (`fetch GET 200 <url>.tgz`); npm logs every
+		// tarball as a `cache` line at the start, downloaded yet or not. Each URL counts once.
+		const fetched = /^npm http fetch GET \d+ (https?:\/\/\S+)/.exec(line)?.[1];
+		const url = fetched ?? /^npm http cache (?:\S+@)?(https?:\/\/\S+)/.exec(line)?.[1];
+		if (url && !url.endsWith('.tgz')) seen.manifests.add(url);
+		else if (url && fetched) seen.tarballs.add(url);
 		const script = /^> (\S+@\S+) (preinstall|install|postinstall)$/.exec(line);
 		if (script && !seen.building.includes(script[1])) seen.building.push(script[1]);
 		const compile = /^\s+(CC|CXX)\(target\) (\S+)/.exec(line);
