@@ -19,7 +19,9 @@ export class IdcsOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:idcs.svg', dark: 'file:idcs.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-field-service-token#credential';
+	// Oracle's page on getting and using an IDCS refresh token for Field Service. The package's own README
+	// (its npm page) exists only once the package is published.
+	documentationUrl = 'https://docs.oracle.com/en/cloud/saas/field-service/fapcf/c-refresh-token.html';
 
 	httpRequestNode = {
 		name: 'Oracle IDCS (Field Service, Fusion)',

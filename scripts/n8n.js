@@ -352,7 +352,7 @@ async function ensureNode24() {
 			log(`using Node ${existing} from ${dir}`);
 			return bin;
 		}
-		log(`installing Node ${NODE_MAJOR} into ${dir} (npm install node@${NODE_MAJOR}, about 30 s) ...`);
+		log(`installing Node ${NODE_MAJOR} into ${dir} (npm install node@${NODE_MAJOR}, about 10 s) ...`);
 		fs.mkdirSync(dir, { recursive: true });
 		if (!fs.existsSync(path.join(dir, 'package.json')))
 			fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
@@ -423,7 +423,7 @@ async function checkN8nVersion(version) {
 	throw userError(`n8n ${version} (N8N_VERSION) is not on the npm registry: ${known}.`);
 }
 
-/** Node 24 and n8n in the cache; installs what is missing (cold: ~4 min, ~3 GB). Resolves the paths. */
+/** Node 24 and n8n in the cache; installs what is missing (cold: ~9 min, 3.1 GB). Resolves the paths. */
 async function ensureN8n({ version = n8nVersion() } = {}) {
 	const node = await ensureNode24();
 	const dir = n8nDir(version);
@@ -446,7 +446,7 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 		const logFile = path.join(dir, 'install.log');
 		const env = node24Env({ npm_config_nodedir: node24Headers() });
 		log(
-			`installing n8n ${version} into ${dir}: about 3 min and 2.9 GB, then 1 min of native builds; full log in ${logFile}`,
+			`installing n8n ${version} into ${dir}: 2.9 GB, several minutes of download and unpacking, then about 3 min building sqlite3; full log in ${logFile}`,
 		);
 		// A failed install leaves no folder behind, only npm's log beside where it was.
 		const failedLog = `${dir}.install-failed.log`;
