@@ -12,12 +12,14 @@ import { toNodeError } from './n8n/errors';
 import * as buildAuthorizationRequest from './operations/buildAuthorizationRequest.operation';
 import type { Operation } from './operations/common';
 import * as exchangeAuthorizationCode from './operations/exchangeAuthorizationCode.operation';
+import * as getClientCredentialsToken from './operations/getClientCredentialsToken.operation';
 import * as refreshAccessToken from './operations/refreshAccessToken.operation';
 
 const operations: Record<string, Operation> = {
 	refreshAccessToken: refreshAccessToken.execute,
 	exchangeAuthorizationCode: exchangeAuthorizationCode.execute,
 	buildAuthorizationRequest: buildAuthorizationRequest.execute,
+	getClientCredentialsToken: getClientCredentialsToken.execute,
 };
 
 export class FieldServiceToken implements INodeType {
@@ -28,7 +30,7 @@ export class FieldServiceToken implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request" }[$parameter["operation"]] }}',
+			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request", getClientCredentialsToken: "Get Client Credentials Token" }[$parameter["operation"]] }}',
 		description: 'Get an Oracle IDCS access token for Oracle Field Service and Fusion REST APIs',
 		defaults: { name: 'Field Service Token' },
 		usableAsTool: true,
@@ -60,12 +62,20 @@ export class FieldServiceToken implements INodeType {
 						action: 'Build an authorization request',
 						description: 'Make the IDCS authorize URL and the Plugin API getAuthorizationCode message',
 					},
+					{
+						name: 'Get Client Credentials Token',
+						value: 'getClientCredentialsToken',
+						action: 'Get a client credentials token',
+						description:
+							'Get an access token for the application itself (client credentials grant), as Fusion Field Service requires',
+					},
 				],
 				default: 'refreshAccessToken',
 			},
 			...refreshAccessToken.properties,
 			...exchangeAuthorizationCode.properties,
 			...buildAuthorizationRequest.properties,
+			...getClientCredentialsToken.properties,
 		],
 	};
 
@@ -91,7 +101,7 @@ export class FieldServiceToken implements INodeType {
 					// n8n offers "Custom API Call" on nodes whose credential extends oAuth2Api.
 					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not one of this node's`, {
 						description:
-							'Choose Refresh Access Token, Exchange Authorization Code or Build Authorization Request. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
+							'Choose Refresh Access Token, Exchange Authorization Code, Build Authorization Request or Get Client Credentials Token. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
 						itemIndex,
 					});
 				}

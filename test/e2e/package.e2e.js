@@ -41,6 +41,7 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 		'refreshAccessToken',
 		'exchangeAuthorizationCode',
 		'buildAuthorizationRequest',
+		'getClientCredentialsToken',
 		'__CUSTOM_API_CALL__',
 	]);
 	expect(operation.default).toBe('refreshAccessToken');

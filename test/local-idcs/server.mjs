@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { GRANT_CLIENTS, allowedGrantsOnly, grantClientMetadata, grantFeatures } from './grants.mjs';
 import { createMemoryStore, memoryAdapterFactory } from './memory-adapter.mjs';
 
 const Provider = await importOidcProvider();
@@ -31,6 +32,7 @@ export const CLIENTS = Object.freeze({
 		authMethod: 'none',
 		applicationType: 'native',
 	}),
+	...GRANT_CLIENTS,
 });
 
 export const RESOURCE_SCOPES = Object.freeze([
@@ -108,6 +110,7 @@ function clientMetadata(client, redirectUris) {
 		grant_types: ['authorization_code', 'refresh_token'],
 		response_types: ['code'],
 		redirect_uris: uris,
+		...grantClientMetadata(client),
 	};
 }
 
@@ -281,6 +284,7 @@ export async function startLocalIdcs(options = {}) {
 			devInteractions: { enabled: false },
 			introspection: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
 			revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
+			...grantFeatures,
 		},
 		interactions: { url: (ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}` },
 		findAccount: async (ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
@@ -297,6 +301,7 @@ export async function startLocalIdcs(options = {}) {
 		},
 		ttl: {
 			AccessToken: () => config.accessTokenTtl,
+			ClientCredentials: () => config.accessTokenTtl,
 			RefreshToken: () => config.refreshTokenTtl,
 			AuthorizationCode: 60,
 			IdToken: 3600,
@@ -446,7 +451,8 @@ export async function startLocalIdcs(options = {}) {
 		}
 		apiCounters.total += 1;
 		const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
-		const token = match && (await provider.AccessToken.find(match[1]));
+		const token =
+			match && ((await provider.AccessToken.find(match[1])) ?? (await provider.ClientCredentials.find(match[1])));
 		if (!token || token.isExpired) {
 			apiCounters.unauthorized += 1;
 			ofsUnauthorized(ctx, match ? 'The access token is invalid or has expired.' : 'No bearer access token.');
@@ -590,6 +596,11 @@ export async function startLocalIdcs(options = {}) {
 	provider.use(requestLogger);
 	provider.use(formCapture);
 	provider.use(enforceClientAuthMethod);
+	provider.use(
+		allowedGrantsOnly(PATHS.token, (ctx) =>
+			findRegisteredClient(decodeBasic(ctx.headers.authorization)?.clientId ?? ctx.state.form?.client_id ?? ''),
+		),
+	);
 	provider.use(offlineAccessWithoutPrompt);
 
 	server.on('request', provider.callback());

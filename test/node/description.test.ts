@@ -19,6 +19,7 @@ describe('the node description', () => {
 			'refreshAccessToken',
 			'exchangeAuthorizationCode',
 			'buildAuthorizationRequest',
+			'getClientCredentialsToken',
 		]);
 	});
 
@@ -37,6 +38,7 @@ describe('the node description', () => {
 		['refreshAccessToken', 'Refresh Access Token'],
 		['exchangeAuthorizationCode', 'Exchange Authorization Code'],
 		['buildAuthorizationRequest', 'Build Authorization Request'],
+		['getClientCredentialsToken', 'Get Client Credentials Token'],
 	])('shows the operation %s on the canvas as "%s"', (operation, label) => {
 		const node: INode = {
 			id: '1',

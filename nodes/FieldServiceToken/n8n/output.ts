@@ -4,7 +4,8 @@ import type { TokenSet } from '../oauth';
 
 export interface TokenOutput {
 	tokenSet: TokenSet;
-	refreshTokenRotated: boolean;
+	/** Only for grants that involve a refresh token. */
+	refreshTokenRotated?: boolean;
 	fromCache: boolean;
 	/** Only where the caller owns its storage (a refresh token given by field, a code exchange). */
 	refreshToken?: string;
@@ -21,7 +22,7 @@ export function tokenFields(output: TokenOutput, now = Date.now()): IDataObject 
 		authorization: `${tokenSet.tokenType} ${tokenSet.accessToken}`,
 		...(tokenSet.scope ? { scope: tokenSet.scope } : {}),
 		...(output.refreshToken ? { refresh_token: output.refreshToken } : {}),
-		refresh_token_rotated: output.refreshTokenRotated,
+		...(output.refreshTokenRotated === undefined ? {} : { refresh_token_rotated: output.refreshTokenRotated }),
 		from_cache: output.fromCache,
 	};
 }

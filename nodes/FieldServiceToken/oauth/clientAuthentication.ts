@@ -14,6 +14,8 @@ export interface ClientAuthentication {
 	 * value it derives from one (redact adds their encodings).
 	 */
 	readonly secrets: readonly string[];
+	/** What the client proves itself with (its secret, '' for a public client), for keying token reuse only. */
+	readonly proof: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function clientSecretBasic(clientId: string, clientSecret: string): Clien
 		clientId,
 		// The header's value is no encoding of the secret alone, so it is a secret of its own.
 		secrets: [clientSecret, credentials],
+		proof: clientSecret,
 		apply(_form, headers) {
 			headers.Authorization = `Basic ${credentials}`;
 		},
@@ -45,6 +48,7 @@ export function clientSecretPost(clientId: string, clientSecret: string): Client
 		method: 'client_secret_post',
 		clientId,
 		secrets: [clientSecret],
+		proof: clientSecret,
 		apply(form) {
 			form.set('client_id', clientId);
 			form.set('client_secret', clientSecret);
@@ -58,6 +62,7 @@ export function none(clientId: string): ClientAuthentication {
 		method: 'none',
 		clientId,
 		secrets: [],
+		proof: '',
 		apply(form) {
 			form.set('client_id', clientId);
 		},
