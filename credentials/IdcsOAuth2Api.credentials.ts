@@ -89,6 +89,34 @@ export class IdcsOAuth2Api implements ICredentialType {
 				'How the client ID and secret are sent to the IDCS token endpoint. A Confidential Application accepts both; a Mobile Application (public client, no secret) sends only its client ID.',
 		},
 		{
+			displayName: 'Private Key (for Signed Assertions)',
+			name: 'signingPrivateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description:
+				'Optional. The PEM RSA private key (without passphrase) whose certificate is uploaded to the application, for a client assertion instead of the secret and for user assertions',
+		},
+		{
+			displayName: 'Key ID (Certificate Alias)',
+			name: 'signingKeyId',
+			type: 'string',
+			default: '',
+			description:
+				"The alias the certificate was uploaded with to the application; sent as kid. Leave empty to send the Certificate's thumbprint (x5t) instead.",
+		},
+		{
+			displayName: 'Certificate (for X5t)',
+			name: 'publicCertificate',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN CERTIFICATE-----',
+			description:
+				'Optional. The PEM certificate uploaded to the application: its SHA-1 thumbprint is sent as x5t when no Key ID is given',
+		},
+		{
 			displayName: 'Grant Type',
 			name: 'grantType',
 			type: 'hidden',

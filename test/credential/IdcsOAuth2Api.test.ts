@@ -57,7 +57,18 @@ describe('Oracle IDCS OAuth2 API credential', () => {
 
 	it('shows the fields a user knows, and hides the OAuth plumbing', () => {
 		const visible = credential.properties.filter((p) => p.type !== 'hidden').map((p) => p.name);
-		expect(visible).toEqual(['domainUrl', 'clientId', 'clientSecret', 'resourceScope', 'authentication']);
+		expect(visible).toEqual([
+			'domainUrl',
+			'clientId',
+			'clientSecret',
+			'resourceScope',
+			'authentication',
+			'signingPrivateKey',
+			'signingKeyId',
+			'publicCertificate',
+		]);
+		const privateKey = credential.properties.find((p) => p.name === 'signingPrivateKey')!;
+		expect(privateKey.typeOptions).toMatchObject({ password: true });
 		const authentication = credential.properties.find((p) => p.name === 'authentication')!;
 		expect(authentication.options?.map((o) => (o as { value: string }).value)).toEqual(['header', 'body']);
 		expect(credential.properties.find((p) => p.name === 'clientSecret')?.typeOptions).toEqual({ password: true });

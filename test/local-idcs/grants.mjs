@@ -1,5 +1,8 @@
-// The local IDCS's grants beyond the authorization code and refresh token: the clients that use
-// them, and what oidc-provider needs to serve them as IDCS does. Hooked into server.mjs.
+// The local IDCS's grants beyond the authorization code and refresh token, and client assertions:
+// the clients that use them, and what oidc-provider needs to serve them as IDCS does. Hooked into
+// server.mjs.
+import { AssertionError, IDCS_AUDIENCE, checkClaims, checkSignature, decodeJwt } from './assertions.mjs';
+import { makeSigningKey } from './signingKeys.mjs';
 
 /** Confidential applications with the Client Credentials grant allowed (and no browser sign-in). */
 export const GRANT_CLIENTS = Object.freeze({
@@ -17,22 +20,104 @@ export const GRANT_CLIENTS = Object.freeze({
 		applicationType: 'web',
 		grantTypes: Object.freeze(['client_credentials']),
 	}),
+	// A trusted client that proves itself with a signed JWT instead of a secret.
+	signed: Object.freeze({
+		clientId: 'f8c6b7a9d0e1324d546f708192a3b456',
+		clientSecret: null,
+		authMethod: 'private_key_jwt',
+		applicationType: 'web',
+		grantTypes: Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']),
+		certificateAlias: 'n8n-signed-app',
+	}),
 });
+
+/** Each client's uploaded certificates, by client ID; the private keys are for tests (admin route). */
+const SIGNING_KEYS = new Map(
+	Object.values(GRANT_CLIENTS)
+		.filter((client) => client.certificateAlias)
+		.map((client) => [client.clientId, [makeSigningKey(client.certificateAlias)]]),
+);
 
 /** Client metadata for oidc-provider beyond the defaults of server.mjs (which allow the code flow). */
 export function grantClientMetadata(client) {
 	if (!client.grantTypes) return {};
 	const browser = client.grantTypes.includes('authorization_code');
+	const keys = SIGNING_KEYS.get(client.clientId);
 	return {
 		grant_types: [...client.grantTypes],
 		...(browser ? {} : { response_types: [], redirect_uris: [] }),
+		...(keys ? { jwks: { keys: keys.map((key) => key.jwk) } } : {}),
 	};
 }
 
-/** oidc-provider's features for these grants. */
-export const grantFeatures = Object.freeze({
-	clientCredentials: { enabled: true },
+/**
+ * IDCS's checks of a client assertion beyond oidc-provider's own (which found the client by sub and
+ * verified iss = sub, exp, jti replay and a signature by some registered key): the certificate named
+ * by kid or x5t and its signature, a short life.
+ */
+async function checkClientAssertion(ctx, claims, header, client) {
+	try {
+		checkSignature(decodeJwt(ctx.oidc.params.client_assertion), SIGNING_KEYS.get(client.clientId) ?? []);
+		checkClaims(claims);
+	} catch (error) {
+		if (error instanceof AssertionError) throw new errors.InvalidClientAuth(error.message);
+		throw error;
+	}
+}
+
+/** oidc-provider configuration for these grants and client assertions. */
+export const grantConfiguration = Object.freeze({
+	features: { clientCredentials: { enabled: true } },
+	clientAuthSigningAlgValues: ['RS256'],
+	assertJwtClientAuthClaimsAndHeader: checkClientAssertion,
 });
+
+let errors;
+
+/** What oidc-provider cannot be configured for: IDCS's one audience for client assertions. */
+export async function installGrants(provider) {
+	// Imported here, after server.mjs, whose import keeps oidc-provider's Node version notice quiet.
+	({ errors } = await import('oidc-provider'));
+	provider.OIDCContext.prototype.clientJwtAuthExpectedAudience = () => new Set([IDCS_AUDIENCE]);
+	// oidc-provider keeps the reason for a refused assertion to itself; say it, so that tests can tell
+	// an expired assertion from a replayed one or a wrong key.
+	provider.on('grant.error', (ctx, error) => {
+		const body = ctx.body;
+		if (!error.error_detail || !body || typeof body !== 'object' || body.error !== error.error) return;
+		if (typeof ctx.oidc?.params?.client_assertion !== 'string' && typeof ctx.oidc?.params?.assertion !== 'string')
+			return;
+		ctx.body = { ...body, error_description: `${body.error_description}: ${error.error_detail}` };
+	});
+}
+
+/** The client a client assertion names (its iss), for the request log; undefined without one. */
+export function assertionClientId(form) {
+	if (typeof form?.client_assertion !== 'string') return undefined;
+	try {
+		const { payload } = decodeJwt(form.client_assertion);
+		return typeof payload.iss === 'string' ? payload.iss : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Test-only: the applications' keys, as an integrator holds them. */
+export async function grantAdminRoutes(ctx, next) {
+	if (ctx.method !== 'GET' || ctx.path !== '/__admin/signing-keys') return next();
+	ctx.body = Object.fromEntries(
+		Object.entries(GRANT_CLIENTS)
+			.filter(([, client]) => SIGNING_KEYS.has(client.clientId))
+			.map(([name, client]) => [
+				name,
+				SIGNING_KEYS.get(client.clientId).map(({ alias, privateKey, certificate, x5t }) => ({
+					alias,
+					privateKey,
+					certificate,
+					x5t,
+				})),
+			]),
+	);
+}
 
 const CODE_FLOW_GRANTS = Object.freeze(['authorization_code', 'refresh_token']);
 

@@ -8,7 +8,15 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { GRANT_CLIENTS, allowedGrantsOnly, grantClientMetadata, grantFeatures } from './grants.mjs';
+import {
+	GRANT_CLIENTS,
+	allowedGrantsOnly,
+	assertionClientId,
+	grantAdminRoutes,
+	grantClientMetadata,
+	grantConfiguration,
+	installGrants,
+} from './grants.mjs';
 import { createMemoryStore, memoryAdapterFactory } from './memory-adapter.mjs';
 
 const Provider = await importOidcProvider();
@@ -284,8 +292,10 @@ export async function startLocalIdcs(options = {}) {
 			devInteractions: { enabled: false },
 			introspection: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
 			revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
-			...grantFeatures,
+			...grantConfiguration.features,
 		},
+		clientAuthSigningAlgValues: grantConfiguration.clientAuthSigningAlgValues,
+		assertJwtClientAuthClaimsAndHeader: grantConfiguration.assertJwtClientAuthClaimsAndHeader,
 		interactions: { url: (ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}` },
 		findAccount: async (ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
 		issueRefreshToken: async (ctx, client, code) =>
@@ -529,7 +539,7 @@ export async function startLocalIdcs(options = {}) {
 				const form = entry.body ?? {};
 				const basic = decodeBasic(ctx.headers.authorization);
 				entry.grantType = form.grant_type;
-				entry.clientId = basic?.clientId ?? form.client_id;
+				entry.clientId = basic?.clientId ?? form.client_id ?? assertionClientId(form);
 				entry.clientAuth = sentClientAuth(ctx.headers, form);
 				entry.response = ctx.body && typeof ctx.body === 'object' ? { ...ctx.body } : null;
 				entry.error = entry.response?.error;
@@ -590,6 +600,8 @@ export async function startLocalIdcs(options = {}) {
 		return next();
 	}
 
+	await installGrants(provider);
+	provider.use(grantAdminRoutes);
 	provider.use(adminRoutes);
 	provider.use(ofsApi);
 	provider.use(interactions);
@@ -598,7 +610,12 @@ export async function startLocalIdcs(options = {}) {
 	provider.use(enforceClientAuthMethod);
 	provider.use(
 		allowedGrantsOnly(PATHS.token, (ctx) =>
-			findRegisteredClient(decodeBasic(ctx.headers.authorization)?.clientId ?? ctx.state.form?.client_id ?? ''),
+			findRegisteredClient(
+				decodeBasic(ctx.headers.authorization)?.clientId ??
+					ctx.state.form?.client_id ??
+					assertionClientId(ctx.state.form) ??
+					'',
+			),
 		),
 	);
 	provider.use(offlineAccessWithoutPrompt);

@@ -1,6 +1,15 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { basicCredentials, clientSecretBasic, clientSecretPost, none, type ClientAuthentication } from '../oauth';
+import {
+	basicCredentials,
+	clientAssertion,
+	clientSecretBasic,
+	clientSecretPost,
+	none,
+	signingKey,
+	type ClientAuthentication,
+	type SigningKey,
+} from '../oauth';
 
 export const CREDENTIAL_TYPE = 'idcsOAuth2Api';
 
@@ -15,9 +24,13 @@ export interface IdcsCredential {
 	accessTokenUrl: string;
 	scope: string;
 	oauthTokenData?: Record<string, unknown>;
+	/** PEM private key for signed assertions, and the key ID (certificate alias) or certificate naming it. */
+	signingPrivateKey: string;
+	signingKeyId: string;
+	publicCertificate: string;
 }
 
-export type ClientAuthenticationChoice = 'credential' | 'basic' | 'body' | 'none';
+export type ClientAuthenticationChoice = 'credential' | 'basic' | 'body' | 'none' | 'clientAssertion';
 
 export async function readCredential(ctx: IExecuteFunctions, itemIndex: number): Promise<IdcsCredential> {
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
@@ -35,12 +48,25 @@ export async function readCredential(ctx: IExecuteFunctions, itemIndex: number):
 			typeof data.oauthTokenData === 'object' && data.oauthTokenData !== null
 				? (data.oauthTokenData as Record<string, unknown>)
 				: undefined,
+		signingPrivateKey: typeof data.signingPrivateKey === 'string' ? data.signingPrivateKey : '',
+		signingKeyId: text('signingKeyId'),
+		publicCertificate: text('publicCertificate'),
 	};
+}
+
+/** The credential's signing key, checked: a clear error before anything is signed or sent. */
+export function credentialSigningKey(credential: IdcsCredential): SigningKey {
+	return signingKey({
+		privateKey: credential.signingPrivateKey,
+		keyId: credential.signingKeyId,
+		certificate: credential.publicCertificate,
+	});
 }
 
 /**
  * What the credential holds that must never appear in an error: the client secret, the Basic
- * header's base64 of client ID and secret (n8n's own refresh sends that too), and the stored tokens.
+ * header's base64 of client ID and secret (n8n's own refresh sends that too), the signing private
+ * key, and the stored tokens.
  */
 export function credentialSecrets(credential: IdcsCredential): string[] {
 	const { clientId, clientSecret, oauthTokenData } = credential;
@@ -48,6 +74,7 @@ export function credentialSecrets(credential: IdcsCredential): string[] {
 	return [
 		clientSecret,
 		clientSecret ? basicCredentials(clientId, clientSecret) : '',
+		credential.signingPrivateKey,
 		token('refresh_token'),
 		token('access_token'),
 	].filter(Boolean);
@@ -72,6 +99,7 @@ export function clientAuthenticationFor(
 	}
 	const method = choice === 'credential' ? (clientSecret ? credential.authentication : 'none') : choice;
 	if (method === 'none') return none(clientId);
+	if (method === 'clientAssertion') return clientAssertion(clientId, credentialSigningKey(credential));
 	if (!clientSecret) {
 		throw new NodeOperationError(ctx.getNode(), 'The credential has no client secret', {
 			description:

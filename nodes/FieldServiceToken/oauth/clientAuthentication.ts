@@ -1,8 +1,9 @@
 /**
  * How the client proves itself at the token endpoint (RFC 6749 2.3.1), as one value passed to
- * every grant: `clientSecretBasic`, `clientSecretPost` or `none` (a public client).
+ * every grant: `clientSecretBasic`, `clientSecretPost`, `none` (a public client) or
+ * `clientAssertion` (private_key_jwt, in its own module).
  */
-export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt';
 
 export interface ClientAuthentication {
 	readonly method: ClientAuthenticationMethod;
@@ -16,6 +17,8 @@ export interface ClientAuthentication {
 	readonly secrets: readonly string[];
 	/** What the client proves itself with (its secret, '' for a public client), for keying token reuse only. */
 	readonly proof: string;
+	/** What to tell the user when the server refuses this client authentication, by error code. */
+	readonly errors?: Partial<Record<string, { message: string; hint: string }>>;
 }
 
 /**

@@ -36,10 +36,10 @@ export interface StatelessTokenResult {
 	fromCache: boolean;
 }
 
-/** Replaces the generic refresh-token wording of a server error with the grant's own. */
-function inTermsOf(grant: StatelessGrant, error: unknown): unknown {
+/** Replaces the generic wording of a server error with the client authentication's or the grant's own. */
+export function inTermsOf(grant: Pick<StatelessGrant, 'clientAuthentication' | 'errors'>, error: unknown): unknown {
 	if (!(error instanceof OAuthError)) return error;
-	const own = grant.errors?.[error.code];
+	const own = grant.clientAuthentication.errors?.[error.code] ?? grant.errors?.[error.code];
 	if (!own) return error;
 	return new OAuthError(error.code, `${own.message} (${error.code})`, own.hint, {
 		httpStatus: error.httpStatus,

@@ -36,6 +36,11 @@ const clientAuthenticationOptions: INodeProperties['options'] = [
 		value: 'none',
 		description: 'Sends client_id only, no secret: an IDCS Mobile Application',
 	},
+	{
+		name: 'Client Assertion (Private Key)',
+		value: 'clientAssertion',
+		description: "Sends a JWT signed with the credential's private key instead of a secret (private_key_jwt)",
+	},
 ];
 
 export const outputFieldOption: INodeProperties = {
@@ -65,7 +70,7 @@ export const clientAuthenticationParameter = (displayOptions: IDisplayOptions): 
 	displayOptions,
 	options: clientAuthenticationOptions,
 	default: 'credential',
-	description: 'How the client ID and secret from the credential are sent to IDCS',
+	description: 'How the application proves itself to IDCS: its secret, or a JWT signed with its private key',
 });
 
 export const redirectUriParameter = (displayOptions: IDisplayOptions, description: string): INodeProperties => ({

@@ -3,7 +3,7 @@ import { sleep, type INodeProperties } from 'n8n-workflow';
 import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n/credential';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
-import { exchangeAuthorizationCode } from '../oauth';
+import { exchangeAuthorizationCode, inTermsOf } from '../oauth';
 import {
 	clientAuthenticationParameter,
 	optionsCollection,
@@ -48,17 +48,20 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
 	secrets.push(code, codeVerifier);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
+	const clientAuthentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
 	const tokenSet = await exchangeAuthorizationCode(
 		{
 			tokenEndpoint: credential.accessTokenUrl,
 			code,
 			redirectUri: String(ctx.getNodeParameter('redirectUri', itemIndex, '')),
 			codeVerifier,
-			clientAuthentication: clientAuthenticationFor(ctx, choice, credential, itemIndex),
+			clientAuthentication,
 			timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep },
-	);
+	).catch((error: unknown) => {
+		throw inTermsOf({ clientAuthentication }, error);
+	});
 	const fields = tokenFields({
 		tokenSet,
 		refreshToken: tokenSet.refreshToken,

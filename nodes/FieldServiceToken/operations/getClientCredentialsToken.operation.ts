@@ -23,10 +23,9 @@ export const properties: INodeProperties[] = [
 	optionsCollection(show, grantOptions("The resource scope the token is for. Empty: the credential's Resource Scope.")),
 ];
 
-export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCredential }) => {
+export const execute: Operation = async ({ ctx, itemIndex, json, readCredential }) => {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as GrantOptions;
 	const credential = await readCredential();
-	secrets.push(credential.clientSecret);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
 	const authentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
 	if (authentication.method === 'none') {

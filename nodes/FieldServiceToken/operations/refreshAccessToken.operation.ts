@@ -4,7 +4,7 @@ import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
-import { refreshAccessToken, TokenCache } from '../oauth';
+import { inTermsOf, refreshAccessToken, TokenCache } from '../oauth';
 import {
 	clientAuthenticationParameter,
 	optionsCollection,
@@ -108,17 +108,20 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	const refreshToken = String(ctx.getNodeParameter('refreshToken', itemIndex, ''));
 	secrets.push(refreshToken);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
+	const clientAuthentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
 	const result = await refreshAccessToken(
 		{
 			tokenEndpoint: credential.accessTokenUrl,
 			refreshToken,
 			scope: options.scope,
-			clientAuthentication: clientAuthenticationFor(ctx, choice, credential, itemIndex),
-			clientSecret: credential.clientSecret,
+			clientAuthentication,
+			clientSecret: clientAuthentication.proof,
 			reuse,
 			timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep, cache: tokenCache },
-	);
+	).catch((error: unknown) => {
+		throw inTermsOf({ clientAuthentication }, error);
+	});
 	return withFields(json, tokenFields(result), options.outputField ?? '');
 };
