@@ -13,6 +13,7 @@ import * as buildAuthorizationRequest from './operations/buildAuthorizationReque
 import type { Operation } from './operations/common';
 import * as exchangeAuthorizationCode from './operations/exchangeAuthorizationCode.operation';
 import * as getClientCredentialsToken from './operations/getClientCredentialsToken.operation';
+import * as getUserAssertionToken from './operations/getUserAssertionToken.operation';
 import * as refreshAccessToken from './operations/refreshAccessToken.operation';
 
 const operations: Record<string, Operation> = {
@@ -20,6 +21,7 @@ const operations: Record<string, Operation> = {
 	exchangeAuthorizationCode: exchangeAuthorizationCode.execute,
 	buildAuthorizationRequest: buildAuthorizationRequest.execute,
 	getClientCredentialsToken: getClientCredentialsToken.execute,
+	getUserAssertionToken: getUserAssertionToken.execute,
 };
 
 export class FieldServiceToken implements INodeType {
@@ -30,7 +32,7 @@ export class FieldServiceToken implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request", getClientCredentialsToken: "Get Client Credentials Token" }[$parameter["operation"]] }}',
+			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request", getClientCredentialsToken: "Get Client Credentials Token", getUserAssertionToken: "Get User Assertion Token" }[$parameter["operation"]] }}',
 		description: 'Get an Oracle IDCS access token for Oracle Field Service and Fusion REST APIs',
 		defaults: { name: 'Field Service Token' },
 		usableAsTool: true,
@@ -45,10 +47,10 @@ export class FieldServiceToken implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
-						name: 'Refresh Access Token',
-						value: 'refreshAccessToken',
-						action: 'Refresh an access token',
-						description: 'Turn a refresh token into a fresh access token, reusing a valid one',
+						name: 'Build Authorization Request',
+						value: 'buildAuthorizationRequest',
+						action: 'Build an authorization request',
+						description: 'Make the IDCS authorize URL and the Plugin API getAuthorizationCode message',
 					},
 					{
 						name: 'Exchange Authorization Code',
@@ -57,25 +59,34 @@ export class FieldServiceToken implements INodeType {
 						description: 'Turn the code from getAuthorizationCode into an access token and a refresh token',
 					},
 					{
-						name: 'Build Authorization Request',
-						value: 'buildAuthorizationRequest',
-						action: 'Build an authorization request',
-						description: 'Make the IDCS authorize URL and the Plugin API getAuthorizationCode message',
-					},
-					{
 						name: 'Get Client Credentials Token',
 						value: 'getClientCredentialsToken',
 						action: 'Get a client credentials token',
 						description:
 							'Get an access token for the application itself (client credentials grant), as Fusion Field Service requires',
 					},
+					{
+						name: 'Get User Assertion Token',
+						value: 'getUserAssertionToken',
+						action: 'Get a user assertion token',
+						description:
+							'Get an access token that acts for a named user, with a JWT signed by the application (no password, no refresh token)',
+					},
+					{
+						name: 'Refresh Access Token',
+						value: 'refreshAccessToken',
+						action: 'Refresh an access token',
+						description: 'Turn a refresh token into a fresh access token, reusing a valid one',
+					},
 				],
+				// Listed alphabetically, as n8n lists options; refreshing stays the default.
 				default: 'refreshAccessToken',
 			},
 			...refreshAccessToken.properties,
 			...exchangeAuthorizationCode.properties,
 			...buildAuthorizationRequest.properties,
 			...getClientCredentialsToken.properties,
+			...getUserAssertionToken.properties,
 		],
 	};
 
@@ -101,7 +112,7 @@ export class FieldServiceToken implements INodeType {
 					// n8n offers "Custom API Call" on nodes whose credential extends oAuth2Api.
 					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not one of this node's`, {
 						description:
-							'Choose Refresh Access Token, Exchange Authorization Code, Build Authorization Request or Get Client Credentials Token. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
+							'Choose Refresh Access Token, Exchange Authorization Code, Build Authorization Request, Get Client Credentials Token or Get User Assertion Token. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
 						itemIndex,
 					});
 				}

@@ -361,19 +361,21 @@ test('the example workflow opens; the Field Service Token node shows its icon an
 				`the credential dropdown shows "${await inputValue(ndv.getByTestId('node-credentials-select'))}", not "${CREDENTIAL_NAME}"`,
 		);
 
-		// Operation: the node's three, plus the "Custom API Call" n8n's editor adds to every node whose
-		// credential extends oAuth2Api (the node answers it with an error that points to HTTP Request).
+		// Operation: the node's own, alphabetically, plus the "Custom API Call" n8n's editor adds to every
+		// node whose credential extends oAuth2Api (the node answers it with an error that points to HTTP Request).
 		expect(await inputValue(operation)).toBe('Refresh Access Token');
 		let dropdown = await openDropdown(page, operation, 'Operation');
 		expect(await dropdown.names()).toEqual([
-			'Refresh Access Token',
-			'Exchange Authorization Code',
 			'Build Authorization Request',
+			'Exchange Authorization Code',
+			'Get Client Credentials Token',
+			'Get User Assertion Token',
+			'Refresh Access Token',
 			'Custom API Call',
 		]);
 		await dropdown.pick('Refresh Access Token');
 
-		// Refresh Token Source; "From a Field" brings Refresh Token and Client Authentication (four choices).
+		// Refresh Token Source; "From a Field" brings Refresh Token and Client Authentication (five choices).
 		const source = ndv.getByTestId('parameter-input-refreshTokenSource');
 		const clientAuthentication = ndv.getByTestId('parameter-input-clientAuthentication');
 		const refreshToken = ndv.getByTestId('parameter-input-refreshToken');
@@ -391,6 +393,7 @@ test('the example workflow opens; the Field Service Token node shows its icon an
 			'Basic Auth Header',
 			'Body Fields',
 			'None (Public Client)',
+			'Client Assertion (Private Key)',
 		]);
 		await dropdown.pick('As Set in the Credential');
 

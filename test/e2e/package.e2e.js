@@ -38,10 +38,11 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 	const operation = node.properties.find((p) => p.name === 'operation');
 	// n8n appends "Custom API Call" to the operations of every node whose credential extends oAuth2Api.
 	expect(operation.options.map((o) => o.value)).toEqual([
-		'refreshAccessToken',
-		'exchangeAuthorizationCode',
 		'buildAuthorizationRequest',
+		'exchangeAuthorizationCode',
 		'getClientCredentialsToken',
+		'getUserAssertionToken',
+		'refreshAccessToken',
 		'__CUSTOM_API_CALL__',
 	]);
 	expect(operation.default).toBe('refreshAccessToken');

@@ -6,7 +6,8 @@ import { grantClients, tokenRequestsOf, type GrantClient } from '../support/gran
 import { callOfsApi, clients, issuer } from '../support/localIdcs';
 import { credentialStore, runNode } from '../support/n8nExecution';
 
-// Get Client Credentials Token in n8n-core's real execution context, against the local IDCS.
+// Get Client Credentials Token in n8n-core's real execution context, against the local IDCS. Requests
+// are counted by client and grant: other test files use the same clients for other grants at the same time.
 
 const node = new FieldServiceToken();
 const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
@@ -45,7 +46,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 	] as const)(
 		'authenticates with %s and asks for the resource scope of the credential, without offline_access',
 		async (clientAuthentication, client, method) => {
-			const before = (await tokenRequestsOf(client.clientId)).length;
+			const before = (await tokenRequestsOf(client.clientId, 'client_credentials')).length;
 			const output = await clientCredentialsToken(client, { clientAuthentication });
 
 			expect(output).toEqual({
@@ -60,7 +61,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 			expect(output.expires_in).toBeGreaterThan(3300);
 			expect(output.expires_in).toBeLessThanOrEqual(3349);
 
-			const requests = (await tokenRequestsOf(client.clientId)).slice(before);
+			const requests = (await tokenRequestsOf(client.clientId, 'client_credentials')).slice(before);
 			expect(requests).toHaveLength(1);
 			const [request] = requests;
 			expect(request.clientAuth).toBe(method);
@@ -85,13 +86,13 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 	);
 
 	it("follows the credential's Client Authentication by default, and drops offline_access from a pasted scope", async () => {
-		const before = (await tokenRequestsOf(grantClients.servicePost.clientId)).length;
+		const before = (await tokenRequestsOf(grantClients.servicePost.clientId, 'client_credentials')).length;
 		await clientCredentialsToken(
 			grantClients.servicePost,
 			{},
 			{ authentication: 'body', resourceScope: `${RESOURCE_SCOPE} offline_access` },
 		);
-		const [request] = (await tokenRequestsOf(grantClients.servicePost.clientId)).slice(before);
+		const [request] = (await tokenRequestsOf(grantClients.servicePost.clientId, 'client_credentials')).slice(before);
 		expect(request.clientAuth).toBe('client_secret_post');
 		expect(request.body?.scope).toBe(RESOURCE_SCOPE);
 	});
@@ -99,12 +100,12 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 	it("asks for the Scope option instead of the credential's when one is set", async () => {
 		const output = await clientCredentialsToken(grantClients.service, { options: { scope: FUSION_SCOPE } });
 		expect(output.scope).toBe(FUSION_SCOPE);
-		const [request] = (await tokenRequestsOf(grantClients.service.clientId)).slice(-1);
+		const [request] = (await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).slice(-1);
 		expect(request.body?.scope).toBe(FUSION_SCOPE);
 	});
 
 	it('reuses a valid token across items and executions: one token call for 50 items and a second run', async () => {
-		const before = (await tokenRequestsOf(grantClients.service.clientId)).length;
+		const before = (await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).length;
 		const [items] = await runNode({
 			nodeType: node,
 			parameters: { operation: 'getClientCredentialsToken' },
@@ -117,11 +118,11 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 
 		const again = await clientCredentialsToken(grantClients.service);
 		expect(again).toMatchObject({ from_cache: true, access_token: items[0].json.access_token });
-		expect((await tokenRequestsOf(grantClients.service.clientId)).slice(before)).toHaveLength(1);
+		expect((await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).slice(before)).toHaveLength(1);
 	});
 
 	it('makes one token call for 10 concurrent executions asking for one token', async () => {
-		const before = (await tokenRequestsOf(grantClients.service.clientId)).length;
+		const before = (await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).length;
 		const outputs = await Promise.all(
 			Array.from({ length: 10 }, () =>
 				clientCredentialsToken(grantClients.service, { options: { reuseToken: false } }),
@@ -129,7 +130,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 		);
 		expect(new Set(outputs.map((output) => output.access_token)).size).toBe(1);
 		expect(outputs.filter((output) => output.from_cache === false)).toHaveLength(1);
-		expect((await tokenRequestsOf(grantClients.service.clientId)).slice(before)).toHaveLength(1);
+		expect((await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).slice(before)).toHaveLength(1);
 	});
 
 	it('asks again when the token would expire within the margin, or reuse is off', async () => {
@@ -177,7 +178,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 	});
 
 	it('refuses, before sending anything, a credential without secret or without a scope', async () => {
-		const before = (await tokenRequestsOf(grantClients.service.clientId)).length;
+		const before = (await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).length;
 		await expect(
 			clientCredentialsToken({ clientId: grantClients.service.clientId, clientSecret: '' }),
 		).rejects.toMatchObject({ message: 'The client credentials grant needs a client secret' });
@@ -187,7 +188,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 		await expect(
 			clientCredentialsToken(grantClients.service, {}, { resourceScope: 'offline_access' }),
 		).rejects.toMatchObject({ message: 'No scope to ask IDCS for' });
-		expect((await tokenRequestsOf(grantClients.service.clientId)).slice(before)).toHaveLength(0);
+		expect((await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).slice(before)).toHaveLength(0);
 	});
 
 	it('keeps the secret out of the error item when IDCS refuses it', async () => {

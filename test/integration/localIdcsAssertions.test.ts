@@ -8,13 +8,13 @@ import { selfSignedCertificate } from '../support/selfSignedCertificate';
 // The local IDCS checks a client assertion as IDCS does; each refusal here is one the node must never
 // cause, and proves the checks the node's assertions pass are real.
 
-const client = grantClients.signed;
+const client = grantClients.signedCheck;
 const AUDIENCE = 'https://identity.oraclecloud.com/';
 let registered: RegisteredKey;
 let byAlias: SigningKey;
 
 beforeAll(async () => {
-	[registered] = (await registeredKeys()).signed;
+	[registered] = (await registeredKeys()).signedCheck;
 	byAlias = signingKey({ privateKey: registered.privateKey, keyId: registered.alias });
 });
 

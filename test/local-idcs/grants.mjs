@@ -4,6 +4,11 @@
 import { AssertionError, IDCS_AUDIENCE, checkClaims, checkSignature, decodeJwt } from './assertions.mjs';
 import { makeSigningKey } from './signingKeys.mjs';
 
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** The identity domain's users a user assertion may name. */
+export const IDCS_USERS = Object.freeze(['ofs.dispatcher', 'ofs.technician', 'fs.integration']);
+
 /** Confidential applications with the Client Credentials grant allowed (and no browser sign-in). */
 export const GRANT_CLIENTS = Object.freeze({
 	service: Object.freeze({
@@ -11,14 +16,16 @@ export const GRANT_CLIENTS = Object.freeze({
 		clientSecret: 'local-service-secret-0004',
 		authMethod: 'client_secret_basic',
 		applicationType: 'web',
-		grantTypes: Object.freeze(['client_credentials']),
+		grantTypes: Object.freeze(['client_credentials', JWT_BEARER]),
+		certificateAlias: 'n8n-service-app',
 	}),
 	servicePost: Object.freeze({
 		clientId: 'e7b5a6f8c9d0213c435e6f7081920345',
 		clientSecret: 'local-service-post-secret-0005',
 		authMethod: 'client_secret_post',
 		applicationType: 'web',
-		grantTypes: Object.freeze(['client_credentials']),
+		grantTypes: Object.freeze(['client_credentials', JWT_BEARER]),
+		certificateAlias: 'n8n-service-post-app',
 	}),
 	// A trusted client that proves itself with a signed JWT instead of a secret.
 	signed: Object.freeze({
@@ -26,8 +33,17 @@ export const GRANT_CLIENTS = Object.freeze({
 		clientSecret: null,
 		authMethod: 'private_key_jwt',
 		applicationType: 'web',
-		grantTypes: Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']),
+		grantTypes: Object.freeze(['authorization_code', 'refresh_token', 'client_credentials', JWT_BEARER]),
 		certificateAlias: 'n8n-signed-app',
+	}),
+	// The same, for tests of the server's own checks, so that their requests stand apart.
+	signedCheck: Object.freeze({
+		clientId: '09d7c8b0e1f2435e657081920a3b4c56',
+		clientSecret: null,
+		authMethod: 'private_key_jwt',
+		applicationType: 'web',
+		grantTypes: Object.freeze(['client_credentials']),
+		certificateAlias: 'n8n-signed-check-app',
 	}),
 });
 
@@ -74,10 +90,45 @@ export const grantConfiguration = Object.freeze({
 
 let errors;
 
+/**
+ * The user assertion grant (RFC 7523 2.1) as IDCS serves it: the application, authenticated as for
+ * any grant, presents a JWT it signed naming a user; the token acts for that user.
+ */
+async function userAssertionGrant(ctx) {
+	const { provider, client, params } = ctx.oidc;
+	const refuse = (detail) => new errors.InvalidGrant(detail);
+	let jwt;
+	try {
+		jwt = decodeJwt(params.assertion);
+		checkSignature(jwt, SIGNING_KEYS.get(client.clientId) ?? []);
+		checkClaims(jwt.payload);
+	} catch (error) {
+		if (error instanceof AssertionError) throw refuse(error.message);
+		throw error;
+	}
+	const { iss, sub, jti, exp } = jwt.payload;
+	if (iss !== client.clientId) throw refuse('iss must be the client ID');
+	if (typeof sub !== 'string' || !IDCS_USERS.includes(sub)) throw refuse(`no active user ${sub} in this domain`);
+	if (!(await provider.ReplayDetection.unique(iss, jti, exp))) throw refuse('the assertion was already used');
+
+	const scope = params.scope ?? undefined;
+	const grant = new provider.Grant({ accountId: sub, clientId: client.clientId });
+	if (scope) grant.addOIDCScope(scope);
+	const token = new provider.AccessToken({
+		accountId: sub,
+		client,
+		grantId: await grant.save(),
+		gty: 'jwt_bearer',
+		scope,
+	});
+	ctx.body = { access_token: await token.save(), token_type: 'Bearer', expires_in: token.expiration, scope };
+}
+
 /** What oidc-provider cannot be configured for: IDCS's one audience for client assertions. */
 export async function installGrants(provider) {
 	// Imported here, after server.mjs, whose import keeps oidc-provider's Node version notice quiet.
 	({ errors } = await import('oidc-provider'));
+	provider.registerGrantType(JWT_BEARER, userAssertionGrant, ['assertion', 'scope']);
 	provider.OIDCContext.prototype.clientJwtAuthExpectedAudience = () => new Set([IDCS_AUDIENCE]);
 	// oidc-provider keeps the reason for a refused assertion to itself; say it, so that tests can tell
 	// an expired assertion from a replayed one or a wrong key.

@@ -16,10 +16,11 @@ describe('the node description', () => {
 		const operation = description.properties.find((p) => p.name === 'operation')!;
 		expect(operation.default).toBe('refreshAccessToken');
 		expect(operation.options?.map((o) => (o as { value: string }).value)).toEqual([
-			'refreshAccessToken',
-			'exchangeAuthorizationCode',
 			'buildAuthorizationRequest',
+			'exchangeAuthorizationCode',
 			'getClientCredentialsToken',
+			'getUserAssertionToken',
+			'refreshAccessToken',
 		]);
 	});
 
@@ -39,6 +40,7 @@ describe('the node description', () => {
 		['exchangeAuthorizationCode', 'Exchange Authorization Code'],
 		['buildAuthorizationRequest', 'Build Authorization Request'],
 		['getClientCredentialsToken', 'Get Client Credentials Token'],
+		['getUserAssertionToken', 'Get User Assertion Token'],
 	])('shows the operation %s on the canvas as "%s"', (operation, label) => {
 		const node: INode = {
 			id: '1',

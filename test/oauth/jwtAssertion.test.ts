@@ -2,11 +2,17 @@ import { execFileSync } from 'child_process';
 import { X509Certificate, verify } from 'crypto';
 
 import {
+	AccessTokenCache,
+	assertionClaims,
 	clientAssertion,
 	clientCredentialsGrantRequest,
+	clientSecretBasic,
+	jwtBearerGrantRequest,
 	signingKey,
-	assertionClaims,
+	statelessAccessToken,
+	userAssertionGrant,
 } from '../../nodes/FieldServiceToken/oauth';
+import { scriptedTransport, tokenAnswer } from '../support/fakeTransport';
 import { selfSignedCertificate } from '../support/selfSignedCertificate';
 
 const { key: privateKey, cert: certificate } = selfSignedCertificate();
@@ -92,5 +98,71 @@ describe('clientAssertion', () => {
 		const b = assertionClaims({ issuer: 'i', subject: 's', audience: 'a', now: 1000_000 });
 		expect(a).toEqual({ iss: 'i', sub: 's', aud: 'a', iat: 1000, exp: 1300, jti: expect.any(String) });
 		expect(a.jti).not.toBe(b.jti);
+	});
+});
+
+describe('the user assertion grant', () => {
+	const tokenEndpoint = 'https://idcs.example.com/oauth2/v1/token';
+	const key = signingKey({ privateKey, keyId: 'alias' });
+
+	it('sends grant_type jwt-bearer, an assertion for the user signed by the application, the scope and the client authentication', () => {
+		const request = jwtBearerGrantRequest({
+			tokenEndpoint,
+			userName: ' ofs.dispatcher ',
+			scope: 'urn:opc:resource:consumer::all',
+			signingKey: key,
+			clientAuthentication: clientSecretBasic('client-id', 'secret'),
+			now: () => 1000_000,
+		});
+		const form = new URLSearchParams(request.body);
+		expect([...form.keys()]).toEqual(['grant_type', 'assertion', 'scope']);
+		expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+		expect(request.headers.Authorization).toBe(`Basic ${Buffer.from('client-id:secret').toString('base64')}`);
+		const [header, payload] = form.get('assertion')!.split('.').slice(0, 2).map(decode);
+		expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'alias' });
+		expect(payload).toEqual({
+			iss: 'client-id',
+			sub: 'ofs.dispatcher',
+			aud: 'https://identity.oraclecloud.com/',
+			iat: 1000,
+			exp: 1300,
+			jti: expect.any(String),
+		});
+	});
+
+	it('refuses an empty user name before anything is sent', () => {
+		expect(() =>
+			userAssertionGrant({
+				tokenEndpoint,
+				userName: '  ',
+				scope: 's',
+				signingKey: key,
+				clientAuthentication: clientSecretBasic('c', 's'),
+			}),
+		).toThrow('The user name is empty');
+	});
+
+	it('reuses a token only for the same user and the same signing key', async () => {
+		const scripted = scriptedTransport(tokenAnswer('at-1'), tokenAnswer('at-2'), tokenAnswer('at-3'));
+		const cache = new AccessTokenCache();
+		const token = (userName: string, signing = key) =>
+			statelessAccessToken(
+				userAssertionGrant({
+					tokenEndpoint,
+					userName,
+					scope: 's',
+					signingKey: signing,
+					clientAuthentication: clientSecretBasic('c', 'secret'),
+				}),
+				{ enabled: true, marginSeconds: 60 },
+				{ transport: scripted.transport, sleep: async () => {}, cache },
+			).then((r) => [r.tokenSet.accessToken, r.fromCache]);
+		expect(await token('a')).toEqual(['at-1', false]);
+		expect(await token('a')).toEqual(['at-1', true]);
+		expect(await token('b')).toEqual(['at-2', false]);
+		expect(await token('a', signingKey({ privateKey: selfSignedCertificate().key, keyId: 'alias' }))).toEqual([
+			'at-3',
+			false,
+		]);
 	});
 });

@@ -12,6 +12,7 @@ export const grantClients = {
 	service: all.service,
 	servicePost: all.servicePost,
 	signed: all.signed,
+	signedCheck: all.signedCheck,
 };
 
 export interface RegisteredKey {

@@ -8,6 +8,7 @@ export * from './clientCredentialsGrant';
 export * from './errors';
 export * from './http';
 export * from './jwtAssertion';
+export * from './jwtBearerGrant';
 export * from './pluginMessage';
 export * from './refreshAccessToken';
 export * from './refreshTokenGrant';

@@ -16,6 +16,8 @@ export interface StatelessGrant {
 	clientAuthentication: ClientAuthentication;
 	/** Whom the token acts for ('' when the application acts as itself). */
 	subject: string;
+	/** The key that signs the grant's own assertion, if any; enters the cache key only through the HMAC. */
+	assertionKey?: string;
 	scope: string;
 	/** Builds the request for one real call; assertions are signed anew each time. */
 	request: () => HttpRequest;
@@ -67,6 +69,7 @@ export async function statelessAccessToken(
 		clientAuthentication.clientId,
 		clientAuthentication.proof,
 		grant.subject,
+		grant.assertionKey ?? '',
 		grant.scope,
 	]);
 	const cached = deps.cache.find(key, now());
