@@ -9,10 +9,12 @@ import {
 
 import { CREDENTIAL_TYPE, credentialSecrets, readCredential, type IdcsCredential } from './n8n/credential';
 import { toNodeError } from './n8n/errors';
+import { FIELD_SERVICE_CREDENTIAL_TYPE } from './n8n/fieldServiceCredential';
 import * as buildAuthorizationRequest from './operations/buildAuthorizationRequest.operation';
 import type { Operation } from './operations/common';
 import * as exchangeAuthorizationCode from './operations/exchangeAuthorizationCode.operation';
 import * as getClientCredentialsToken from './operations/getClientCredentialsToken.operation';
+import * as getFieldServiceToken from './operations/getFieldServiceToken.operation';
 import * as getUserAssertionToken from './operations/getUserAssertionToken.operation';
 import * as refreshAccessToken from './operations/refreshAccessToken.operation';
 
@@ -22,6 +24,7 @@ const operations: Record<string, Operation> = {
 	buildAuthorizationRequest: buildAuthorizationRequest.execute,
 	getClientCredentialsToken: getClientCredentialsToken.execute,
 	getUserAssertionToken: getUserAssertionToken.execute,
+	getFieldServiceToken: getFieldServiceToken.execute,
 };
 
 export class FieldServiceToken implements INodeType {
@@ -32,13 +35,20 @@ export class FieldServiceToken implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request", getClientCredentialsToken: "Get Client Credentials Token", getUserAssertionToken: "Get User Assertion Token" }[$parameter["operation"]] }}',
+			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request", getClientCredentialsToken: "Get Client Credentials Token", getUserAssertionToken: "Get User Assertion Token", getFieldServiceToken: "Get Field Service Token" }[$parameter["operation"]] }}',
 		description: 'Get an Oracle IDCS access token for Oracle Field Service and Fusion REST APIs',
 		defaults: { name: 'Field Service Token' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: [
+			{ name: CREDENTIAL_TYPE, required: true, displayOptions: { hide: { operation: ['getFieldServiceToken'] } } },
+			{
+				name: FIELD_SERVICE_CREDENTIAL_TYPE,
+				required: true,
+				displayOptions: { show: { operation: ['getFieldServiceToken'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -66,6 +76,13 @@ export class FieldServiceToken implements INodeType {
 							'Get an access token for the application itself (client credentials grant), as Fusion Field Service requires',
 					},
 					{
+						name: 'Get Field Service Token',
+						value: 'getFieldServiceToken',
+						action: 'Get a field service token',
+						description:
+							"Get an access token from Field Service's own token service, with the Oracle Field Service API credential",
+					},
+					{
 						name: 'Get User Assertion Token',
 						value: 'getUserAssertionToken',
 						action: 'Get a user assertion token',
@@ -87,6 +104,7 @@ export class FieldServiceToken implements INodeType {
 			...buildAuthorizationRequest.properties,
 			...getClientCredentialsToken.properties,
 			...getUserAssertionToken.properties,
+			...getFieldServiceToken.properties,
 		],
 	};
 
@@ -112,7 +130,7 @@ export class FieldServiceToken implements INodeType {
 					// n8n offers "Custom API Call" on nodes whose credential extends oAuth2Api.
 					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not one of this node's`, {
 						description:
-							'Choose Refresh Access Token, Exchange Authorization Code, Build Authorization Request, Get Client Credentials Token or Get User Assertion Token. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
+							'Choose Refresh Access Token, Exchange Authorization Code, Build Authorization Request, Get Client Credentials Token, Get User Assertion Token or Get Field Service Token. To call an OFS or Fusion REST API, use an HTTP Request node with Authorization = {{ $json.authorization }}, or with the Oracle IDCS OAuth2 API credential as predefined credential type.',
 						itemIndex,
 					});
 				}

@@ -369,6 +369,7 @@ test('the example workflow opens; the Field Service Token node shows its icon an
 			'Build Authorization Request',
 			'Exchange Authorization Code',
 			'Get Client Credentials Token',
+			'Get Field Service Token',
 			'Get User Assertion Token',
 			'Refresh Access Token',
 			'Custom API Call',

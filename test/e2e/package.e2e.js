@@ -34,13 +34,21 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 	const node = nodes.find((n) => n.name === n8n.NODE_TYPE);
 	expect(node.displayName).toBe('Field Service Token');
 	expect(node.version).toBe(1);
-	expect(node.credentials).toEqual([{ name: 'idcsOAuth2Api', required: true }]);
+	expect(node.credentials).toEqual([
+		{ name: 'idcsOAuth2Api', required: true, displayOptions: { hide: { operation: ['getFieldServiceToken'] } } },
+		{
+			name: 'oracleFieldServiceApi',
+			required: true,
+			displayOptions: { show: { operation: ['getFieldServiceToken'] } },
+		},
+	]);
 	const operation = node.properties.find((p) => p.name === 'operation');
 	// n8n appends "Custom API Call" to the operations of every node whose credential extends oAuth2Api.
 	expect(operation.options.map((o) => o.value)).toEqual([
 		'buildAuthorizationRequest',
 		'exchangeAuthorizationCode',
 		'getClientCredentialsToken',
+		'getFieldServiceToken',
 		'getUserAssertionToken',
 		'refreshAccessToken',
 		'__CUSTOM_API_CALL__',

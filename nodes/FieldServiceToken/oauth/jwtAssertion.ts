@@ -15,6 +15,8 @@ export interface SigningKeyInput {
 	keyId?: string;
 	/** The certificate uploaded to the application, PEM: its SHA-1 thumbprint is sent as `x5t`. */
 	certificate?: string;
+	/** IDCS finds the key by kid or x5t; Field Service knows one key per application and needs neither. */
+	keyNameRequired?: boolean;
 }
 
 /** A checked RS256 signing key and the header that names its certificate. */
@@ -84,13 +86,17 @@ export function signingKey(input: SigningKeyInput): SigningKey {
 		}
 		x5t = createHash('sha1').update(certificate.raw).digest('base64url');
 	}
-	if (!keyId && !x5t) {
+	if (!keyId && !x5t && input.keyNameRequired !== false) {
 		throw invalidKey(
 			'The assertion needs a key ID or a certificate',
 			'Fill in the Key ID (the alias the certificate was uploaded with to the application) or paste the Certificate, so that the server can find the key to verify with.',
 		);
 	}
-	const header = { alg: 'RS256' as const, typ: 'JWT' as const, ...(keyId ? { kid: keyId } : { x5t }) };
+	const header = {
+		alg: 'RS256' as const,
+		typ: 'JWT' as const,
+		...(keyId ? { kid: keyId } : x5t ? { x5t } : {}),
+	};
 	const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 	return {
 		header,
