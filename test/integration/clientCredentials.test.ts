@@ -5,6 +5,7 @@ import { grantTokenCache } from '../../nodes/FieldServiceToken/operations/getCli
 import { grantClients, tokenRequestsOf, type GrantClient } from '../support/grantClients';
 import { callOfsApi, clients, issuer } from '../support/localIdcs';
 import { credentialStore, runNode } from '../support/n8nExecution';
+import { selfSignedCertificate } from '../support/selfSignedCertificate';
 
 // Get Client Credentials Token in n8n-core's real execution context, against the local IDCS. Requests
 // are counted by client and grant: other test files use the same clients for other grants at the same time.
@@ -205,4 +206,37 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 			Buffer.from(`${grantClients.service.clientId}:${secret}`).toString('base64'),
 		);
 	});
+});
+
+describe('the Timeout option of the stateless grants', () => {
+	const signing = selfSignedCertificate();
+	it.each([0, 301, -5])(
+		'refuses %s seconds before anything is sent, even while a valid token is cached',
+		async (timeoutSeconds) => {
+			await clientCredentialsToken(grantClients.service);
+			const before = (await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).length;
+			for (const operation of ['getClientCredentialsToken', 'getUserAssertionToken', 'getFieldServiceToken']) {
+				const [[item]] = await runNode({
+					nodeType: node,
+					parameters: { operation, userName: 'ofs.dispatcher', options: { timeoutSeconds } },
+					credential: credentialFor(grantClients.service, {
+						instanceUrl: issuer,
+						instance: 'localfs',
+						clientId: grantClients.service.clientId,
+						signingPrivateKey: signing.key,
+						signingKeyId: 'any',
+					}),
+					credentialType: operation === 'getFieldServiceToken' ? 'oracleFieldServiceApi' : undefined,
+					continueOnFail: true,
+				});
+				expect(item.json).toEqual({
+					error: 'The Timeout option must be between 1 and 300 seconds',
+					description: expect.stringMatching(/^Set Options > Timeout \(Seconds\) to a number from 1 to 300/),
+				});
+			}
+			expect((await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).slice(before)).toHaveLength(
+				0,
+			);
+		},
+	);
 });

@@ -2,7 +2,7 @@ import type { ClientAuthentication } from './clientAuthentication';
 import type { HttpRequest } from './http';
 import type { StatelessGrant } from './statelessGrant';
 import { checkEndpointUrl } from './tokenEndpoint';
-import { tokenRequest } from './tokenRequest';
+import { DEFAULT_TIMEOUT_MS, checkTimeout, tokenRequest } from './tokenRequest';
 
 export interface ClientCredentialsGrant {
 	tokenEndpoint: string;
@@ -40,6 +40,7 @@ const CLIENT_CREDENTIALS_ERRORS: StatelessGrant['errors'] = {
 /** The client credentials grant as a reusable, stateless token request. */
 export function clientCredentialsGrant(grant: ClientCredentialsGrant): StatelessGrant {
 	const tokenEndpoint = checkEndpointUrl(grant.tokenEndpoint).href;
+	checkTimeout(grant.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	return {
 		grantType: 'client_credentials',
 		tokenEndpoint,

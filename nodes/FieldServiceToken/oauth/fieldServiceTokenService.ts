@@ -5,7 +5,7 @@ import { assertionClaims, type SigningKey } from './jwtAssertion';
 import { JWT_BEARER_GRANT_TYPE } from './jwtBearerGrant';
 import type { StatelessGrant } from './statelessGrant';
 import { checkEndpointUrl } from './tokenEndpoint';
-import { tokenRequest } from './tokenRequest';
+import { DEFAULT_TIMEOUT_MS, checkTimeout, tokenRequest } from './tokenRequest';
 
 const INSTANCE_URL_HINT =
 	'Set the Instance URL in the Oracle Field Service API credential to the https:// address of the instance, e.g. https://<instance>.fs.ocs.oraclecloud.com';
@@ -45,7 +45,8 @@ export interface FieldServiceApplication {
 	timeoutMs?: number;
 }
 
-function checkInstance(instance: string): string {
+function checkInstance(instance: string, timeoutMs = DEFAULT_TIMEOUT_MS): string {
+	checkTimeout(timeoutMs);
 	const name = instance.trim();
 	if (!name) {
 		throw new OAuthError(
@@ -77,7 +78,7 @@ export function fieldServiceClientCredentialsGrant(
 	grant: FieldServiceApplication & { clientId: string; clientSecret: string },
 ): StatelessGrant {
 	const tokenEndpoint = fieldServiceTokenEndpoint(grant.instanceUrl);
-	const instance = checkInstance(grant.instance);
+	const instance = checkInstance(grant.instance, grant.timeoutMs);
 	if (!grant.clientId.trim() || !grant.clientSecret) {
 		throw new OAuthError(
 			'invalid_input',
@@ -115,7 +116,7 @@ export function fieldServiceAssertionGrant(
 	},
 ): StatelessGrant {
 	const tokenEndpoint = fieldServiceTokenEndpoint(grant.instanceUrl);
-	const instance = checkInstance(grant.instance);
+	const instance = checkInstance(grant.instance, grant.timeoutMs);
 	const applicationId = grant.applicationId.trim();
 	if (!applicationId) {
 		throw new OAuthError(

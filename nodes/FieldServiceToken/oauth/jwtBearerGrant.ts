@@ -4,7 +4,7 @@ import type { HttpRequest } from './http';
 import { IDCS_AUDIENCE, assertionClaims, type SigningKey } from './jwtAssertion';
 import type { StatelessGrant } from './statelessGrant';
 import { checkEndpointUrl } from './tokenEndpoint';
-import { tokenRequest } from './tokenRequest';
+import { DEFAULT_TIMEOUT_MS, checkTimeout, tokenRequest } from './tokenRequest';
 
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -60,6 +60,7 @@ const USER_ASSERTION_ERRORS: StatelessGrant['errors'] = {
 /** The user assertion grant as a reusable, stateless token request: a token per user and scope. */
 export function userAssertionGrant(grant: UserAssertionGrant): StatelessGrant {
 	const tokenEndpoint = checkEndpointUrl(grant.tokenEndpoint).href;
+	checkTimeout(grant.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const userName = grant.userName.trim();
 	if (!userName) {
 		throw new OAuthError(

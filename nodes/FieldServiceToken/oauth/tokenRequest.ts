@@ -15,7 +15,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 300_000;
 
-function checkTimeout(timeoutMs: number): number {
+export function checkTimeout(timeoutMs: number): number {
 	if (typeof timeoutMs !== 'number' || !(timeoutMs >= MIN_TIMEOUT_MS && timeoutMs <= MAX_TIMEOUT_MS)) {
 		throw new OAuthError(
 			'invalid_input',

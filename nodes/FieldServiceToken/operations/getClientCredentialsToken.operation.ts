@@ -39,7 +39,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 		tokenEndpoint: credential.accessTokenUrl,
 		scope: resourceScope(ctx, options, credential, itemIndex),
 		clientAuthentication: authentication,
-		timeoutMs: Math.max(1, options.timeoutSeconds ?? 30) * 1000,
+		timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 	});
 	const result = await statelessAccessToken(
 		grant,

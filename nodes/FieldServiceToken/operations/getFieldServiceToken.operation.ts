@@ -75,7 +75,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
 	const application = {
 		instanceUrl: credential.instanceUrl,
 		instance: credential.instance,
-		timeoutMs: Math.max(1, options.timeoutSeconds ?? 30) * 1000,
+		timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 	};
 	let grant: StatelessGrant;
 	if (ctx.getNodeParameter('fieldServiceGrant', itemIndex, 'clientCredentials') === 'jwtAssertion') {

@@ -54,7 +54,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 		scope: resourceScope(ctx, options, credential, itemIndex),
 		signingKey: credentialSigningKey(credential),
 		clientAuthentication: authentication,
-		timeoutMs: Math.max(1, options.timeoutSeconds ?? 30) * 1000,
+		timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 	});
 	const result = await statelessAccessToken(
 		grant,
