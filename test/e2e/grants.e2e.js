@@ -1,0 +1,171 @@
+// Each way to a token beyond the refresh token, once, in real n8n with the package installed from
+// `npm pack`: client credentials, a user assertion with a client assertion, and Field Service's own
+// token service; and the Oracle Field Service API credential authenticating n8n's HTTP Request node.
+const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, expectSuccess } = require('./helpers');
+
+const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const FIELD_SERVICE_TYPE = 'oracleFieldServiceApi';
+
+let idcs;
+let folder;
+let fieldService;
+
+const admin = async (route) => (await fetch(`${idcs.issuer}/__admin/${route}`)).json();
+const ofsApiStatus = async (authorization) =>
+	(await fetch(`${idcs.issuer}/rest/ofscCore/v1/resources`, { headers: { authorization } })).status;
+
+/** A workflow whose token node uses the Oracle Field Service API credential instead. */
+function fieldServiceWorkflow(id, parameters) {
+	const workflow = tokenWorkflow(id, 'grantsFsCred0001', { operation: 'getFieldServiceToken', ...parameters });
+	const node = workflow.nodes.find((n) => n.name === TOKEN_NODE);
+	node.credentials = { [FIELD_SERVICE_TYPE]: { id: 'grantsFsCred0001', name: 'grantsFsCred0001' } };
+	return workflow;
+}
+
+/** Manual Trigger -> HTTP Request to the OFS API, authenticated by the Oracle Field Service API credential. */
+function httpRequestWorkflow(id) {
+	const workflow = fieldServiceWorkflow(id, {});
+	const node = workflow.nodes.find((n) => n.name === TOKEN_NODE);
+	Object.assign(node, {
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'GET',
+			url: `${idcs.issuer}/rest/ofscCore/v1/resources`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: FIELD_SERVICE_TYPE,
+			options: {},
+		},
+	});
+	return workflow;
+}
+
+beforeAll(async () => {
+	idcs = await local.startIdcs();
+	folder = newUserFolder();
+	const keys = await admin('signing-keys');
+	fieldService = await admin('field-service');
+	const { service, signed } = idcs.clients;
+	await n8n.importCredentials(folder, [
+		local.credential('grantsService001', 'local service', {
+			domainUrl: idcs.issuer,
+			clientId: service.clientId,
+			clientSecret: service.clientSecret,
+			resourceScope: RESOURCE_SCOPE,
+			authentication: 'header',
+		}),
+		local.credential('grantsSigned0001', 'local signed', {
+			domainUrl: idcs.issuer,
+			clientId: signed.clientId,
+			clientSecret: '',
+			resourceScope: RESOURCE_SCOPE,
+			signingPrivateKey: keys.signed[0].privateKey,
+			signingKeyId: keys.signed[0].alias,
+		}),
+		{
+			id: 'grantsFsCred0001',
+			name: 'grantsFsCred0001',
+			type: FIELD_SERVICE_TYPE,
+			data: {
+				instanceUrl: idcs.issuer,
+				instance: fieldService.instance,
+				clientId: fieldService.clientId,
+				clientSecret: fieldService.clientSecret,
+				applicationId: fieldService.applicationId,
+				signingPrivateKey: fieldService.privateKey,
+			},
+		},
+	]);
+	await n8n.importWorkflows(folder, [
+		tokenWorkflow('grantsClientCred', 'grantsService001', { operation: 'getClientCredentialsToken' }),
+		tokenWorkflow('grantsUserAssert', 'grantsSigned0001', {
+			operation: 'getUserAssertionToken',
+			userName: 'ofs.technician',
+			clientAuthentication: 'clientAssertion',
+		}),
+		fieldServiceWorkflow('grantsFsSecret01', {}),
+		fieldServiceWorkflow('grantsFsUserJwt1', {
+			fieldServiceGrant: 'jwtAssertion',
+			actAs: 'user',
+			userLogin: 'tech.0042',
+		}),
+		httpRequestWorkflow('grantsFsHttpReq1'),
+	]);
+});
+
+afterAll(async () => {
+	await idcs?.stop();
+});
+
+const tokenRequestsOf = async (clientId) =>
+	(await idcs.tokenRequests()).filter((request) => request.clientId === clientId);
+
+async function run(workflowId) {
+	const result = await n8n.executeWorkflow(folder, workflowId);
+	expectSuccess(result);
+	return result;
+}
+
+test('Get Client Credentials Token: the IDCS client credentials grant, and the token works at the OFS API', async () => {
+	const [output] = (await run('grantsClientCred')).output(TOKEN_NODE);
+	const [request] = await tokenRequestsOf(idcs.clients.service.clientId);
+	expect(request).toMatchObject({
+		grantType: 'client_credentials',
+		clientAuth: 'client_secret_basic',
+		status: 200,
+		body: { grant_type: 'client_credentials', scope: RESOURCE_SCOPE },
+	});
+	expect(output).toEqual({
+		access_token: request.response.access_token,
+		token_type: 'Bearer',
+		expires_in: expect.any(Number),
+		expires_at: expect.any(String),
+		authorization: `Bearer ${request.response.access_token}`,
+		scope: RESOURCE_SCOPE,
+		from_cache: false,
+	});
+	expect(await ofsApiStatus(output.authorization)).toBe(200);
+});
+
+test('Get User Assertion Token with a client assertion: both JWTs signed with the credential key, no secret', async () => {
+	const [output] = (await run('grantsUserAssert')).output(TOKEN_NODE);
+	const [request] = await tokenRequestsOf(idcs.clients.signed.clientId);
+	expect(request).toMatchObject({ grantType: JWT_BEARER, clientAuth: 'client_assertion', status: 200 });
+	const claims = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+	expect(claims(request.body.assertion)).toMatchObject({
+		sub: 'ofs.technician',
+		iss: idcs.clients.signed.clientId,
+		aud: 'https://identity.oraclecloud.com/',
+	});
+	expect(claims(request.body.client_assertion)).toMatchObject({
+		sub: idcs.clients.signed.clientId,
+		iss: idcs.clients.signed.clientId,
+	});
+	expect(output.access_token).toBe(request.response.access_token);
+	expect(await ofsApiStatus(output.authorization)).toBe(200);
+});
+
+test("Get Field Service Token: Field Service's token service with the client secret, and as a user with a JWT", async () => {
+	const [bySecret] = (await run('grantsFsSecret01')).output(TOKEN_NODE);
+	const [asUser] = (await run('grantsFsUserJwt1')).output(TOKEN_NODE);
+	const { requests } = await admin('field-service');
+	expect(requests.map((r) => [r.grantType, r.status])).toEqual([
+		['client_credentials', 200],
+		[JWT_BEARER, 200],
+	]);
+	expect(JSON.parse(Buffer.from(requests[1].body.assertion.split('.')[1], 'base64url').toString())).toMatchObject({
+		sub: 'tech.0042',
+		aud: `ofsc:${fieldService.instance}:${fieldService.applicationId}`,
+	});
+	for (const output of [bySecret, asUser]) {
+		expect(output).toMatchObject({ token_type: 'Bearer', from_cache: false });
+		expect(await ofsApiStatus(output.authorization)).toBe(200);
+	}
+	expect(bySecret.access_token).not.toBe(asUser.access_token);
+});
+
+test('the Oracle Field Service API credential authenticates the HTTP Request node with Basic <client id>@<instance>', async () => {
+	const [response] = (await run('grantsFsHttpReq1')).output(TOKEN_NODE);
+	expect(response).toMatchObject({ totalResults: 2, items: expect.any(Array) });
+});
