@@ -260,6 +260,41 @@ function summary(results) {
 	return lines.join('\n');
 }
 
+function grantsSection(g) {
+	return [
+		`Token calls: the node with reuse on (expiry margin 0.5 s), an execution every ${g.intervalMs} ms, tokens living ${g.ttl} s, ` +
+			`for ${g.lifetimes} token lifetimes; a hand-made grant makes one call per execution. Counted from the local servers' own records.`,
+		'',
+		table(
+			['Grant', 'Executions', 'Token calls (node)', 'Per lifetime', 'Hand-made (one per execution)', 'Saved'],
+			g.perLifetime.map((r) => [
+				r.label,
+				num(r.executions),
+				num(r.calls),
+				num(r.calls / r.lifetimes, 1),
+				num(r.executions),
+				ratio(r.executions / r.calls),
+			]),
+		),
+		'',
+		`Overhead per execution, in-process as section 2: ${g.runs} rounds after ${g.warmup} warm-up rounds, the variants round robin. ` +
+			'"Bare fetch" posts the same grant with `fetch`, signing its assertions with Node\'s crypto as the node does.',
+		'',
+		table(
+			['Grant', 'Reused token', 'vs bare fetch', 'Token call (reuse off)', 'p90', 'vs bare fetch', 'Bare fetch'],
+			g.overhead.map((r) => [
+				r.label,
+				ms(r.reusedMs),
+				ratio(r.reusedRatio),
+				ms(r.callingMs),
+				ms(r.callingP90Ms),
+				ratio(r.callingRatio),
+				ms(r.fetchMs),
+			]),
+		),
+	].join('\n');
+}
+
 function render(results) {
 	const n = results.n8n;
 	const parts = [
@@ -290,6 +325,10 @@ function render(results) {
 		'## 4. Concurrency at expiry (in-process)',
 		'',
 		concurrencySection(results.concurrency),
+		'',
+		'## 5. The other grants (in-process)',
+		'',
+		results.grants ? grantsSection(results.grants) : '_Not run._',
 		'',
 	];
 	return parts.join('\n');

@@ -20,6 +20,8 @@ const SETTINGS = {
 	overhead: { runs: QUICK ? 100 : 300, warmup: 20 },
 	scale: { sizes: [1, 100, 10_000, 100_000] },
 	concurrency: { n: 50, ttl: 4 },
+	// Tokens of 2 s, an execution every 200 ms: 10 executions per token lifetime.
+	grants: { ttl: 2, intervalMs: 200, lifetimes: QUICK ? 3 : 5, runs: QUICK ? 50 : 150, warmup: 10 },
 	n8n: {
 		ttl: 20,
 		intervalSeconds: 2,
@@ -62,6 +64,7 @@ async function main() {
 	const overhead = require('./overhead');
 	const scale = require('./scale');
 	const concurrency = require('./concurrency');
+	const grants = require('./grants');
 
 	let idcs = await startIdcs();
 	log(`2. overhead per execution: ${SETTINGS.overhead.runs} rounds ...`);
@@ -74,6 +77,9 @@ async function main() {
 	log(`4. ${SETTINGS.concurrency.n} concurrent executions at expiry ...`);
 	results.concurrency = await concurrency({ idcs, ...SETTINGS.concurrency });
 	await idcs.stop();
+
+	log('5. the other grants: token calls per lifetime, overhead per execution ...');
+	results.grants = await grants({ startIdcs, ...SETTINGS.grants });
 
 	if (!SKIP_N8N) {
 		log('1. real n8n: a simulated working day, then bursts at expiry and items through the node ...');
