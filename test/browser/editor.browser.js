@@ -206,6 +206,9 @@ test('an "Oracle IDCS OAuth2 API" credential is created in the credential dialog
 				'Client Secret',
 				'Identity Domain URL',
 				'Resource Scope',
+				'Private Key (for Signed Assertions)',
+				'Key ID (Certificate Alias)',
+				'Certificate (for X5t)',
 			].sort(),
 		);
 		expect(await inputValue(modal.getByTestId('parameter-input-authentication'))).toBe('Basic Auth Header');
