@@ -554,6 +554,8 @@ export async function startLocalIdcs(options = {}) {
 				}
 			}
 			entry.outcome = ctx.status < 400 && !entry.error ? 'ok' : (entry.error ?? `http_${ctx.status}`);
+			// Ids count arrivals: a request whose id is at least this arrived after this answer was sent.
+			entry.nextIdWhenAnswered = sequence + 1;
 			requestLog.push(entry);
 		}
 	}
