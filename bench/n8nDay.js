@@ -11,7 +11,7 @@ const path = require('path');
 
 const n8n = require('../scripts/n8n');
 const local = require('../scripts/local-idcs');
-const wf = require('./lib/workflows');
+const wf = require('../scripts/workflows');
 const { admin, sleep, median, quantile, tokenCounts } = require('./lib/util');
 
 const APPROACHES = [

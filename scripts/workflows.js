@@ -1,12 +1,13 @@
-// The workflows of the real-n8n part, each behind a Webhook (production mode: `n8n start` runs them
-// when the bench POSTs to /webhook/<path>; "respond when the last node finishes", so a failed
-// execution answers HTTP 500). Node types as n8n names them once the package is installed as a
-// community package.
+// The workflows of the benchmark and the scale-out suite, each behind a Webhook (production mode:
+// `n8n start` runs them when the caller POSTs to /webhook/<path>; "respond when the last node
+// finishes", so a failed execution answers HTTP 500). Node types as n8n names them once the package
+// is installed as a community package. With `worker: true` the answer also names the n8n process
+// that ran it ({{ $env.FST_WORKER }}; n8n must allow $env in nodes: N8N_BLOCK_ENV_ACCESS_IN_NODE=false).
 'use strict';
 
 const crypto = require('crypto');
 
-const { NODE_TYPE, CREDENTIAL_TYPE } = require('../../scripts/n8n');
+const { NODE_TYPE, CREDENTIAL_TYPE } = require('./n8n');
 
 const uuid = () => crypto.randomUUID();
 
@@ -55,8 +56,9 @@ const bearerHeader = (expression) => ({
 	headerParameters: { parameters: [{ name: 'Authorization', value: expression }] },
 });
 
-/** The last node: the API's answer, and the refresh token to keep for approaches that hand one out. */
-const result = (refreshTokenFrom) => ({
+/** The last node: the API's answer, the refresh token to keep for approaches that hand one out, and
+ * (with `worker`) the process that ran the execution. */
+const result = (refreshTokenFrom, { worker = false } = {}) => ({
 	name: 'Result',
 	type: 'n8n-nodes-base.set',
 	typeVersion: 3.4,
@@ -65,6 +67,7 @@ const result = (refreshTokenFrom) => ({
 		assignments: {
 			assignments: [
 				{ id: uuid(), name: 'totalResults', value: '={{ $json.totalResults }}', type: 'number' },
+				...(worker ? [{ id: uuid(), name: 'worker', value: '={{ $env.FST_WORKER }}', type: 'string' }] : []),
 				...(refreshTokenFrom
 					? [
 							{
@@ -82,20 +85,20 @@ const result = (refreshTokenFrom) => ({
 });
 
 /** (a) Field Service Token (credential source) -> HTTP Request with {{ $json.authorization }}. */
-const nodeCredentialSource = ({ id, path, credential, apiUrl, marginSeconds }) =>
-	chain(id, 'bench (a) Field Service Token, credential source', [
+const nodeCredentialSource = ({ id, path, credential, apiUrl, marginSeconds, worker, name }) =>
+	chain(id, name ?? 'bench (a) Field Service Token, credential source', [
 		webhook(path),
 		fieldServiceToken(credential, {
 			refreshTokenSource: 'credential',
 			options: { expiryMarginSeconds: marginSeconds },
 		}),
 		api(apiUrl, bearerHeader('={{ $json.authorization }}')),
-		result(),
+		result(undefined, { worker }),
 	]);
 
 /** (a2) Field Service Token (refresh token from the request body) -> HTTP Request; the rotated one goes back. */
-const nodeFieldSource = ({ id, path, credential, apiUrl, marginSeconds }) =>
-	chain(id, 'bench (a2) Field Service Token, field source', [
+const nodeFieldSource = ({ id, path, credential, apiUrl, marginSeconds, worker, name }) =>
+	chain(id, name ?? 'bench (a2) Field Service Token, field source', [
 		webhook(path),
 		fieldServiceToken(credential, {
 			refreshTokenSource: 'parameter',
@@ -103,18 +106,18 @@ const nodeFieldSource = ({ id, path, credential, apiUrl, marginSeconds }) =>
 			options: { expiryMarginSeconds: marginSeconds },
 		}),
 		api(apiUrl, bearerHeader('={{ $json.authorization }}')),
-		result('Field Service Token'),
+		result('Field Service Token', { worker }),
 	]);
 
 /** (b) HTTP Request with the idcsOAuth2Api credential itself: n8n's own OAuth2 handling. */
-const httpRequestCredential = ({ id, path, credential, apiUrl }) =>
-	chain(id, "bench (b) HTTP Request with the credential (n8n's OAuth2)", [
+const httpRequestCredential = ({ id, path, credential, apiUrl, worker, name }) =>
+	chain(id, name ?? "bench (b) HTTP Request with the credential (n8n's OAuth2)", [
 		webhook(path),
 		{
 			...api(apiUrl, { authentication: 'predefinedCredentialType', nodeCredentialType: CREDENTIAL_TYPE }),
 			credentials: { [CREDENTIAL_TYPE]: credential },
 		},
-		result(),
+		result(undefined, { worker }),
 	]);
 
 /** (c) HTTP Request posting the refresh_token grant by hand (Basic auth credential), then the API. */
