@@ -1,0 +1,332 @@
+// Bursts of concurrent production-webhook executions at token expiry, as a busy n8n meets them: the
+// three ways to an IDCS token side by side, each with its own local IDCS (short access tokens,
+// single-use rotating refresh tokens) so that their counts never mix, and everything counted from
+// what the servers saw: the local IDCS's request log and its OFS stand-in's 401s, the webhook
+// answers, and each worker's log. Used by the scale-out suite (test/queue) and the benchmark.
+'use strict';
+
+const crypto = require('crypto');
+
+const n8n = require('./n8n');
+const local = require('./local-idcs');
+const wf = require('./workflows');
+
+const APPROACHES = [
+	{
+		key: 'credentialSource',
+		label: 'Field Service Token, credential source → HTTP Request',
+		path: 'scale-credential-source',
+	},
+	{
+		key: 'n8nRefresh',
+		label: "HTTP Request with the idcsOAuth2Api credential (n8n's own refresh)",
+		path: 'scale-n8n-refresh',
+	},
+	{
+		key: 'fieldSource',
+		label: 'Field Service Token, field source (one refresh token) → HTTP Request',
+		path: 'scale-field-source',
+	},
+];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** A short, stable name for a refresh token in reports: never the token itself. */
+const tokenId = (token) => crypto.createHash('sha256').update(String(token)).digest('hex').slice(0, 10);
+
+/**
+ * One local IDCS per approach (access tokens live `ttl` s), the credentials and workflows for them,
+ * and the refresh tokens the field source is given. Resolves { idcs, credentials, workflows,
+ * fieldRefreshToken, warmUpRefreshToken, stop() }.
+ */
+async function prepareApproaches({ ttl, marginSeconds, worker = true }) {
+	const idcs = {};
+	const stop = async () => {
+		await Promise.all(Object.values(idcs).map((server) => server.stop().catch(() => {})));
+	};
+	try {
+		for (const { key } of APPROACHES) idcs[key] = await local.startIdcs({ accessTokenTtl: ttl });
+		const ref = (id) => ({ id, name: id });
+		const creds = {
+			credentialSource: ref('scaleCredSource1'),
+			n8nRefresh: ref('scaleCredN8nRef1'),
+			fieldSource: ref('scaleCredField01'),
+		};
+		const { clientId, clientSecret } = idcs.fieldSource.clients.basic;
+		const credentials = [
+			local.credential(
+				creds.credentialSource.id,
+				creds.credentialSource.name,
+				await local.connectedCredentialData(idcs.credentialSource, { client: 'basic' }),
+			),
+			local.credential(
+				creds.n8nRefresh.id,
+				creds.n8nRefresh.name,
+				await local.connectedCredentialData(idcs.n8nRefresh, { client: 'basic' }),
+			),
+			local.credential(creds.fieldSource.id, creds.fieldSource.name, {
+				domainUrl: idcs.fieldSource.issuer,
+				clientId,
+				clientSecret,
+				resourceScope: local.RESOURCE_SCOPE,
+				authentication: 'header',
+			}),
+		];
+		const apiUrl = (key) => `${idcs[key].ofsBaseUrl}/rest/ofscCore/v1/resources`;
+		const path = Object.fromEntries(APPROACHES.map((a) => [a.key, a.path]));
+		const workflows = [
+			wf.nodeCredentialSource({
+				id: 'scaleWorkflowCred',
+				name: 'scale-out: Field Service Token, credential source',
+				path: path.credentialSource,
+				credential: creds.credentialSource,
+				apiUrl: apiUrl('credentialSource'),
+				marginSeconds,
+				worker,
+			}),
+			wf.httpRequestCredential({
+				id: 'scaleWorkflowN8nR',
+				name: "scale-out: HTTP Request with the credential (n8n's refresh)",
+				path: path.n8nRefresh,
+				credential: creds.n8nRefresh,
+				apiUrl: apiUrl('n8nRefresh'),
+				worker,
+			}),
+			wf.nodeFieldSource({
+				id: 'scaleWorkflowFld',
+				name: 'scale-out: Field Service Token, field source',
+				path: path.fieldSource,
+				credential: creds.fieldSource,
+				apiUrl: apiUrl('fieldSource'),
+				marginSeconds,
+				worker,
+			}),
+		];
+		return {
+			idcs,
+			credentials,
+			workflows,
+			workflowIds: Object.fromEntries(APPROACHES.map((a, i) => [a.key, workflows[i].id])),
+			fieldRefreshToken: await idcs.fieldSource.mintRefreshToken('basic'),
+			warmUpRefreshToken: await idcs.fieldSource.mintRefreshToken('basic'),
+			stop,
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+/** POSTs to a webhook; resolves { ok, status, ms, body }. Never throws for an HTTP answer. */
+async function callWebhook(url, body, timeoutMs = 120_000) {
+	const started = Date.now();
+	try {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body ?? {}),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		const text = await response.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = { text: text.slice(0, 300) };
+		}
+		return {
+			ok: response.status === 200 && json?.totalResults === 2,
+			status: response.status,
+			ms: Date.now() - started,
+			body: json,
+		};
+	} catch (error) {
+		return { ok: false, status: 0, ms: Date.now() - started, body: { error: String(error.message) } };
+	}
+}
+
+/** Calls until the webhook is registered (n8n registers production webhooks shortly after start). */
+async function waitForWebhook(url, body, { timeoutMs = 90_000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const result = await callWebhook(url, body);
+		if (result.status !== 404) return result;
+		if (Date.now() > deadline) throw new Error(`${url} is not registered (404) after ${timeoutMs} ms`);
+		await sleep(500);
+	}
+}
+
+const refreshCalls = (entries) => entries.filter((e) => e.endpoint === 'token' && e.grantType === 'refresh_token');
+const lastOkTime = (entries) =>
+	Math.max(
+		0,
+		...refreshCalls(entries)
+			.filter((e) => e.outcome === 'ok')
+			.map((e) => Date.parse(e.time)),
+	);
+
+/**
+ * Refreshes that came while the token before them was still valid beyond the margin: consecutive
+ * successful refresh calls less than (ttl - margin) s apart. A refresh decided on n8n's expiry
+ * record can come no sooner: n8n dates a token from when the answer arrived, later than the call.
+ */
+function prematureRefreshes(entries, ttl, marginSeconds) {
+	const ok = refreshCalls(entries)
+		.filter((e) => e.outcome === 'ok')
+		.sort((a, b) => a.id - b.id);
+	const early = [];
+	for (let i = 1; i < ok.length; i++) {
+		const gapMs = Date.parse(ok[i].time) - Date.parse(ok[i - 1].time);
+		if (gapMs < (ttl - marginSeconds) * 1000) early.push({ id: ok[i].id, gapMs });
+	}
+	return early;
+}
+
+/**
+ * Per refresh token (by tokenId): how often it was presented, how often IDCS took it or answered
+ * invalid_grant, and how often it was presented again after its first invalid_grant was answered
+ * (requests that arrived after that answer, so whoever sent them could have known).
+ */
+function presentations(entries) {
+	const byToken = new Map();
+	for (const entry of refreshCalls(entries)) {
+		const token = entry.body?.refresh_token;
+		if (typeof token !== 'string') continue;
+		const row = byToken.get(token) ?? { token: tokenId(token), presented: 0, ok: 0, invalidGrant: 0, entries: [] };
+		row.presented += 1;
+		if (entry.outcome === 'ok') row.ok += 1;
+		if (entry.outcome === 'invalid_grant') row.invalidGrant += 1;
+		row.entries.push(entry);
+		byToken.set(token, row);
+	}
+	return [...byToken.values()].map(({ entries: list, ...row }) => {
+		const rejections = list.filter((e) => e.outcome === 'invalid_grant');
+		const firstAnswered = rejections.length ? Math.min(...rejections.map((e) => e.nextIdWhenAnswered)) : Infinity;
+		return { ...row, presentedAfterRejection: list.filter((e) => e.id >= firstAnswered).length };
+	});
+}
+
+const count = (values) => values.reduce((acc, value) => ((acc[value] = (acc[value] ?? 0) + 1), acc), {});
+
+/**
+ * Runs `bursts` rounds. Each round waits until every approach's last access token expired, then
+ * fires `size` executions at once of each approach in turn. Resolves
+ * { rounds: [{ key, burst, ...counts }], afterwards: { key: { ok, detail } }, entries: { key: log } }.
+ * `workerLogs()` (optional) gives { name: started executions so far }, to count them per burst.
+ */
+async function runBursts({ url, setup, bursts, size, ttl, marginSeconds, workerCounts = () => ({}), log = n8n.log }) {
+	const hook = (key) => `${url}/webhook/${APPROACHES.find((a) => a.key === key).path}`;
+	const body = (key) => (key === 'fieldSource' ? { refresh_token: setup.fieldRefreshToken } : {});
+	const requests = async (key) => setup.idcs[key].requests();
+	const untilExpired = async () => {
+		let latest = 0;
+		for (const { key } of APPROACHES) latest = Math.max(latest, lastOkTime(await requests(key)));
+		// One second more: oidc-provider dates tokens in whole seconds.
+		await sleep(latest + (ttl + 1) * 1000 - Date.now());
+	};
+
+	const rounds = [];
+	for (let burst = 1; burst <= bursts; burst++) {
+		await untilExpired();
+		for (const { key } of APPROACHES) {
+			const before = {
+				stats: await setup.idcs[key].stats(),
+				log: (await requests(key)).length,
+				workers: workerCounts(),
+			};
+			const started = Date.now();
+			const answers = await Promise.all(Array.from({ length: size }, () => callWebhook(hook(key), body(key))));
+			const ms = Date.now() - started;
+			const after = { stats: await setup.idcs[key].stats(), log: await requests(key), workers: workerCounts() };
+			const calls = refreshCalls(after.log.slice(before.log));
+			const failures = answers.filter((a) => !a.ok);
+			const row = {
+				key,
+				burst,
+				executions: size,
+				ok: size - failures.length,
+				failed: failures.length,
+				ms,
+				tokenCalls: calls.length,
+				tokenOk: calls.filter((e) => e.outcome === 'ok').length,
+				invalidGrant: calls.filter((e) => e.outcome === 'invalid_grant').length,
+				api401: after.stats.api.unauthorized - before.stats.api.unauthorized,
+				answeredBy: count(answers.filter((a) => a.ok).map((a) => a.body.worker ?? '?')),
+				startedOn: Object.fromEntries(
+					Object.entries(after.workers).map(([name, n]) => [name, n - (before.workers[name] ?? 0)]),
+				),
+				failureSamples: [
+					...new Set(failures.map((a) => `HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 160)}`)),
+				].slice(0, 3),
+			};
+			rounds.push(row);
+			log(
+				`  burst ${burst} ${key}: ${row.ok}/${row.executions} ok in ${(ms / 1000).toFixed(1)} s, ${row.tokenCalls} token call(s) (${row.invalidGrant} invalid_grant), ${row.api401} API 401(s); started on ${JSON.stringify(row.startedOn)}`,
+			);
+		}
+	}
+
+	// Afterwards, once more after expiry: does each approach still work (is its grant alive)?
+	await untilExpired();
+	const afterwards = {};
+	for (const { key } of APPROACHES) {
+		const answer = await callWebhook(hook(key), body(key));
+		afterwards[key] = {
+			ok: answer.ok,
+			detail: answer.ok ? undefined : `HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 160)}`,
+		};
+	}
+	const entries = {};
+	for (const { key } of APPROACHES) entries[key] = await requests(key);
+	return { rounds, afterwards, entries };
+}
+
+/** Sums of the rounds of one approach, plus what the request log says over the whole run. */
+function summarize(result, key, { ttl, marginSeconds }) {
+	const rows = result.rounds.filter((r) => r.key === key);
+	const sum = (field) => rows.reduce((total, row) => total + row[field], 0);
+	const tokens = presentations(result.entries[key]);
+	return {
+		key,
+		label: APPROACHES.find((a) => a.key === key).label,
+		executions: sum('executions'),
+		ok: sum('ok'),
+		failed: sum('failed'),
+		tokenCallsPerBurst: rows.map((r) => r.tokenCalls),
+		burstSeconds: rows.map((r) => Number((r.ms / 1000).toFixed(1))),
+		invalidGrant: sum('invalidGrant'),
+		api401PerBurst: rows.map((r) => r.api401),
+		api401: sum('api401'),
+		prematureRefreshes: prematureRefreshes(result.entries[key], ttl, marginSeconds).length,
+		presentedAfterRejection: tokens.reduce((total, t) => total + t.presentedAfterRejection, 0),
+		mostPresentations: Math.max(0, ...tokens.map((t) => t.presented)),
+		aliveAfter: result.afterwards[key].ok,
+	};
+}
+
+/** A markdown table of the summaries. */
+function table(summaries) {
+	const lines = [
+		'| workflow | executions ok / failed | token calls per burst | burst length (s) | invalid_grant | presented again after invalid_grant | API 401s per burst | refreshes while valid | grant alive after |',
+		'|---|---|---|---|---|---|---|---|---|',
+	];
+	for (const s of summaries) {
+		lines.push(
+			`| ${s.label} | ${s.ok} / ${s.failed} | ${s.tokenCallsPerBurst.join(', ')} | ${s.burstSeconds.join(', ')} | ${s.invalidGrant} | ${s.presentedAfterRejection} | ${s.api401PerBurst.join(', ')} | ${s.prematureRefreshes} | ${s.aliveAfter ? 'yes' : 'no'} |`,
+		);
+	}
+	return lines.join('\n');
+}
+
+module.exports = {
+	APPROACHES,
+	tokenId,
+	prepareApproaches,
+	callWebhook,
+	waitForWebhook,
+	runBursts,
+	summarize,
+	presentations,
+	prematureRefreshes,
+	table,
+};

@@ -1,0 +1,84 @@
+// n8n in queue mode: main + 2 workers, PostgreSQL and Redis of their own, the package installed from
+// `npm pack` as a community package; 5 bursts of 50 concurrent production-webhook executions at
+// token expiry for each way to a token. Measured from the local IDCS's request log and API counts.
+const { settings, scaleOut, rowsOf, summaryOf } = require('./scaleOut');
+
+let run;
+
+beforeAll(async () => {
+	const [major, minor] = settings.n8nVersion.split('.').map(Number);
+	if (major < 2 || (major === 2 && minor < 29))
+		throw new Error(
+			`n8n ${settings.n8nVersion} has no cross-process refresh lease (n8n 2.29 or later): queue mode is not claimed for it; run test/queue/regularMode.queue.js`,
+		);
+	run = await scaleOut('queue');
+}, 900_000);
+
+afterAll(async () => {
+	await run?.stop();
+});
+
+describe('n8n in queue mode (main + 2 workers)', () => {
+	it('runs the production executions on both workers', () => {
+		expect(Object.keys(run.workers).sort()).toEqual(['worker-1', 'worker-2']);
+		for (const name of ['worker-1', 'worker-2']) expect(run.workers[name]).toBeGreaterThan(0);
+		// Every burst of every workflow was shared: executions started on both workers.
+		for (const row of run.result.rounds) {
+			expect(row.startedOn['worker-1'] + row.startedOn['worker-2']).toBe(row.executions);
+		}
+		const answeredBy = new Set(run.result.rounds.flatMap((row) => Object.keys(row.answeredBy)));
+		expect([...answeredBy].sort()).toEqual(['worker-1', 'worker-2']);
+	});
+});
+
+describe('Field Service Token, credential source, in queue mode', () => {
+	it('never fails an execution and never sends an expired token to the API', () => {
+		const summary = summaryOf(run, 'credentialSource');
+		expect(summary).toMatchObject({ executions: 250, ok: 250, failed: 0, api401: 0, invalidGrant: 0 });
+	});
+
+	it('never refreshes while the stored token is valid beyond the margin', () => {
+		expect(summaryOf(run, 'credentialSource').prematureRefreshes).toBe(0);
+	});
+
+	it('makes one token call per burst that is shorter than a token lifetime', () => {
+		const { ttl, marginSeconds } = run.config;
+		for (const row of rowsOf(run, 'credentialSource')) {
+			if (row.ms < (ttl - marginSeconds) * 1000) expect(row.tokenCalls).toBe(1);
+			else expect(row.tokenCalls).toBeLessThanOrEqual(Math.ceil(row.ms / ((ttl - marginSeconds) * 1000)) + 1);
+		}
+	});
+
+	it('leaves the grant alive', () => {
+		expect(summaryOf(run, 'credentialSource').aliveAfter).toBe(true);
+	});
+});
+
+describe("HTTP Request with the credential (n8n's own refresh), in queue mode", () => {
+	it('succeeds, after one failed API call per worker and burst at least, and keeps the grant', () => {
+		const summary = summaryOf(run, 'n8nRefresh');
+		expect(summary).toMatchObject({ executions: 250, failed: 0, invalidGrant: 0, aliveAfter: true });
+		// n8n refreshes only once the API answered 401: every burst at expiry costs failed API calls.
+		for (const row of rowsOf(run, 'n8nRefresh')) expect(row.api401).toBeGreaterThan(0);
+	});
+});
+
+describe('Field Service Token, field source (one refresh token), in queue mode', () => {
+	it('never presents a refresh token again once IDCS rejected it', () => {
+		const summary = summaryOf(run, 'fieldSource');
+		// Two workers cannot share a single-use refresh token: IDCS rejects the second and revokes the grant.
+		expect(summary.invalidGrant).toBeGreaterThan(0);
+		expect(summary.presentedAfterRejection).toBe(0);
+		// Each worker presents a refresh token at most once.
+		expect(summary.mostPresentations).toBeLessThanOrEqual(run.config.workers);
+	});
+
+	it('fails the executions that hold a rejected refresh token with the invalid_grant error, without a call', () => {
+		const summary = summaryOf(run, 'fieldSource');
+		// More executions failed with IDCS's invalid_grant than IDCS answered invalid_grant.
+		expect(run.failedWithInvalidGrant).toBeGreaterThan(summary.invalidGrant);
+		// Once both workers know the lineage is dead, a burst makes no token call at all.
+		const last = rowsOf(run, 'fieldSource').at(-1);
+		expect(last).toMatchObject({ tokenCalls: 0, ok: 0 });
+	});
+});
