@@ -9,6 +9,7 @@ const crypto = require('crypto');
 
 const n8n = require('./n8n');
 const local = require('./local-idcs');
+const reaper = require('./services/reaper');
 const wf = require('./workflows');
 
 const APPROACHES = [
@@ -42,10 +43,18 @@ const tokenId = (token) => crypto.createHash('sha256').update(String(token)).dig
 async function prepareApproaches({ ttl, marginSeconds, worker = true }) {
 	const idcs = {};
 	const stop = async () => {
-		await Promise.all(Object.values(idcs).map((server) => server.stop().catch(() => {})));
+		await Promise.all(
+			Object.values(idcs).map(async (server) => {
+				await server.stop().catch(() => {});
+				reaper.release({ pid: server.process.pid });
+			}),
+		);
 	};
 	try {
-		for (const { key } of APPROACHES) idcs[key] = await local.startIdcs({ accessTokenTtl: ttl });
+		for (const { key } of APPROACHES) {
+			idcs[key] = await local.startIdcs({ accessTokenTtl: ttl });
+			reaper.guardProcess(idcs[key].process.pid);
+		}
 		const ref = (id) => ({ id, name: id });
 		const creds = {
 			credentialSource: ref('scaleCredSource1'),

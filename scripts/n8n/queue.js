@@ -140,7 +140,7 @@ async function startQueueMode(
 			...env,
 		};
 		step = Date.now();
-		const port = await n8n.freePort(5678);
+		const port = await n8n.freePort();
 		const url = `http://127.0.0.1:${port}`;
 		const main = await spawnN8n(
 			folder,
