@@ -6,8 +6,11 @@
 'use strict';
 
 const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
 
 const n8n = require('./n8n');
+const { startQueueMode, executionsPerWorker, activateArgs } = require('./n8n/queue');
 const local = require('./local-idcs');
 const reaper = require('./services/reaper');
 const wf = require('./workflows');
@@ -270,7 +273,7 @@ async function runBursts({ url, setup, bursts, size, ttl, marginSeconds, workerC
 			};
 			rounds.push(row);
 			log(
-				`  burst ${burst} ${key}: ${row.ok}/${row.executions} ok in ${(ms / 1000).toFixed(1)} s, ${row.tokenCalls} token call(s) (${row.invalidGrant} invalid_grant), ${row.api401} API 401(s); started on ${JSON.stringify(row.startedOn)}`,
+				`  burst ${burst} ${key}: ${row.ok}/${row.executions} ok in ${(ms / 1000).toFixed(1)} s, ${row.tokenCalls} token call(s) (${row.invalidGrant} invalid_grant), ${row.api401} API 401(s); started on ${JSON.stringify(row.startedOn)}${row.failed ? `; failures: ${row.failureSamples.join(' | ')}` : ''}`,
 			);
 		}
 	}
@@ -327,8 +330,122 @@ function table(summaries) {
 	return lines.join('\n');
 }
 
+/** Access tokens live 10 s (IDCS: 3,349 s); the node's expiry margin is 3 s (60 s by default). */
+const DEFAULTS = { ttl: 10, marginSeconds: 3, bursts: 5, size: 50, workers: 2, concurrency: 10 };
+
+const OWNER = { email: 'scale-out@example.com', password: 'ScaleOut1234' };
+
+/**
+ * The whole scenario in `mode` ('queue': main + `workers` workers, PostgreSQL, Redis; 'regular': one
+ * `n8n start` on SQLite): a user folder under `parent` with `tarball` installed as a community
+ * package, the three workflows and their local IDCS instances, one warm-up execution each, then the
+ * bursts. Stops everything it started before it resolves (or rejects). Resolves { mode, config,
+ * n8nVersion, result, summaries, workers (executions started per worker), failedWithInvalidGrant, ms }.
+ */
+async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n8n.log, keep = false }) {
+	const config = { ...DEFAULTS, ...overrides };
+	const started = Date.now();
+	const folder = n8n.userFolder(fs.mkdtempSync(path.join(parent, `${mode}-`)));
+	reaper.guardPath(folder.dir);
+	let setup;
+	let server;
+	try {
+		const { version } = await n8n.ensureN8n();
+		await n8n.installPackage(folder, tarball);
+		setup = await prepareApproaches({ ttl: config.ttl, marginSeconds: config.marginSeconds });
+		const env = { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', N8N_LOG_LEVEL: 'info' };
+		let workerCounts;
+		let psql;
+		if (mode === 'queue') {
+			server = await startQueueMode(folder, {
+				log,
+				workers: config.workers,
+				concurrency: config.concurrency,
+				env,
+				mainEnv: { FST_WORKER: 'main' },
+				workerEnv: (index) => ({ FST_WORKER: `worker-${index + 1}` }),
+				prepare: async ({ importCredentials, importWorkflows, publishWorkflows }) => {
+					await importCredentials(setup.credentials);
+					await importWorkflows(setup.workflows);
+					await publishWorkflows(setup.workflows.map((w) => w.id));
+				},
+			});
+			workerCounts = () => executionsPerWorker(server.workers);
+			psql = server.postgres.psql;
+		} else {
+			await n8n.importCredentials(folder, setup.credentials);
+			await n8n.importWorkflows(folder, setup.workflows);
+			for (const workflow of setup.workflows) await n8n.n8nCliOrThrow(folder, activateArgs(version, workflow.id));
+			server = await n8n.startN8n(folder, { env: { ...env, FST_WORKER: 'main' } });
+			reaper.guardGroup(server.process.pid);
+		}
+		await n8n.setupOwner(server.url, OWNER);
+		for (const { key, path: hookPath } of APPROACHES) {
+			const body = key === 'fieldSource' ? { refresh_token: setup.warmUpRefreshToken } : {};
+			const answer = await waitForWebhook(`${server.url}/webhook/${hookPath}`, body);
+			if (!answer.ok) throw new Error(`warm-up of ${key} failed: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+		}
+		log(
+			`${mode} mode (n8n ${version}) ready in ${Math.round((Date.now() - started) / 1000)} s; ${config.bursts} bursts of ${config.size} executions per workflow, access tokens of ${config.ttl} s, margin ${config.marginSeconds} s`,
+		);
+
+		const workersBefore = workerCounts?.() ?? {};
+		const result = await runBursts({ url: server.url, setup, ...config, workerCounts, log });
+		const workers = Object.fromEntries(
+			Object.entries(workerCounts?.() ?? {}).map(([name, n]) => [name, n - (workersBefore[name] ?? 0)]),
+		);
+		// Failed executions whose error is IDCS's invalid_grant (queue mode keeps execution data in PostgreSQL).
+		const failedWithInvalidGrant = psql
+			? Number(
+					psql(
+						`SELECT count(*) FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${setup.workflowIds.fieldSource}' AND e.status = 'error' AND d.data LIKE '%(invalid_grant)%'`,
+					),
+				)
+			: undefined;
+		return {
+			mode,
+			config,
+			n8nVersion: version,
+			result,
+			summaries: APPROACHES.map(({ key }) => summarize(result, key, config)),
+			workers,
+			failedWithInvalidGrant,
+			ms: Date.now() - started,
+		};
+	} finally {
+		await server?.stop().catch((error) => log(`stopping n8n: ${error.message}`));
+		if (server?.process) reaper.release({ group: server.process.pid });
+		await setup?.stop();
+		if (keep) log(`user folder kept: ${folder.dir}`);
+		else {
+			fs.rmSync(folder.dir, { recursive: true, force: true });
+			reaper.release({ path: folder.dir });
+		}
+	}
+}
+
+/** The lines that report a scaleOut() run: the table, executions per worker, rejected refresh tokens. */
+function report(run) {
+	const lines = [`${run.mode} mode, n8n ${run.n8nVersion}: ${(run.ms / 1000).toFixed(0)} s in all`];
+	if (run.mode === 'queue')
+		lines.push(
+			`executions started per worker during the bursts (from each worker's log): ${JSON.stringify(run.workers)}`,
+		);
+	lines.push(table(run.summaries));
+	if (run.failedWithInvalidGrant !== undefined)
+		lines.push(`field source: ${run.failedWithInvalidGrant} failed executions carry IDCS's invalid_grant error`);
+	for (const t of presentations(run.result.entries.fieldSource).filter((p) => p.invalidGrant > 0))
+		lines.push(
+			`field source refresh token ${t.token}: presented ${t.presented}x (${t.ok} ok, ${t.invalidGrant} invalid_grant), ${t.presentedAfterRejection}x after its first invalid_grant`,
+		);
+	return lines;
+}
+
 module.exports = {
 	APPROACHES,
+	DEFAULTS,
+	scaleOut,
+	report,
 	tokenId,
 	prepareApproaches,
 	callWebhook,

