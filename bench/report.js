@@ -111,6 +111,60 @@ function burstSection(n) {
 	].join('\n');
 }
 
+function scaleOutSection(s) {
+	const [first] = s.runs;
+	const c = first.config;
+	const rows = [];
+	for (const run of s.runs) {
+		for (const x of run.summaries) {
+			rows.push([
+				`${run.mode}${run.mode === 'queue' ? ` (${c.workers} workers)` : ''}`,
+				x.label,
+				`${x.ok} / ${x.failed}`,
+				x.tokenCallsPerBurst.join(', '),
+				x.burstSeconds.join(', '),
+				x.invalidGrant,
+				x.presentedAfterRejection,
+				x.api401PerBurst.join(', '),
+				x.prematureRefreshes,
+				x.aliveAfter ? 'yes' : 'no',
+			]);
+		}
+	}
+	const queue = s.runs.find((r) => r.mode === 'queue');
+	return [
+		`n8n ${first.n8nVersion}, regular mode (one \`n8n start\`, SQLite) and queue mode (main + ${c.workers} \`n8n worker --concurrency=${c.concurrency}\`, ` +
+			`PostgreSQL and Redis of their own), one after the other. Each mode: the three workflows behind production webhooks, each with its own local IDCS ` +
+			`(access tokens of **${c.ttl} s**, single-use rotating refresh tokens); **${c.bursts} bursts of ${c.size} executions at once** per workflow, ` +
+			`each burst after every access token expired. The node's expiry margin is ${c.marginSeconds} s. The field source gets the same refresh token in every execution.`,
+		'',
+		table(
+			[
+				'Mode',
+				'Workflow',
+				'Executions ok / failed',
+				'Token calls per burst',
+				'Burst length (s)',
+				'invalid_grant',
+				'Refresh token presented again after its invalid_grant',
+				'API 401s per burst',
+				'Refreshes while the token was valid',
+				'Grant alive after',
+			],
+			rows,
+		),
+		'',
+		queue
+			? `Queue mode, executions started per worker (from each worker's log): ${Object.entries(queue.workers)
+					.map(([name, count]) => `${name} ${count}`)
+					.join(', ')}.` +
+				(queue.failedWithInvalidGrant !== undefined
+					? ` Field source: ${queue.failedWithInvalidGrant} failed executions carry IDCS's invalid_grant error.`
+					: '')
+			: '',
+	].join('\n');
+}
+
 function overheadSection(o) {
 	return [
 		`n8n-core's real \`ExecuteContext\` and request helper (test/support/n8nExecution.ts), the compiled node from dist/, the local IDCS on 127.0.0.1; ` +
@@ -257,6 +311,18 @@ function summary(results) {
 		`- **${results.concurrency.n} concurrent executions at expiry (in-process)**: ${c.field.calls} token call (field source), ${c.credential.calls} (credential source); ` +
 			`${results.concurrency.n} bare POSTs of one refresh token: ${c.fetch.ok} ok, ${c.fetch.invalidGrant} invalid_grant, grant ${c.fetch.grantAlive ? 'alive' : 'revoked'}.`,
 	);
+	if (results.scaleOut) {
+		for (const run of results.scaleOut.runs) {
+			const by = Object.fromEntries(run.summaries.map((x) => [x.key, x]));
+			lines.push(
+				`- **${run.config.bursts} bursts of ${run.config.size} at expiry, ${run.mode} mode${run.mode === 'queue' ? ` (${run.config.workers} workers)` : ''}**: ` +
+					`credential source ${by.credentialSource.ok}/${by.credentialSource.executions} ok, token calls ${by.credentialSource.tokenCallsPerBurst.join(', ')}, ${by.credentialSource.api401} API 401s; ` +
+					`n8n's own refresh ${by.n8nRefresh.ok}/${by.n8nRefresh.executions} ok, ${by.n8nRefresh.api401} API 401s; ` +
+					`field source ${by.fieldSource.ok}/${by.fieldSource.executions} ok, ${by.fieldSource.invalidGrant} invalid_grant, ` +
+					`${by.fieldSource.presentedAfterRejection} presentations of a refresh token after its rejection, grant ${by.fieldSource.aliveAfter ? 'alive' : 'revoked'}.`,
+			);
+		}
+	}
 	return lines.join('\n');
 }
 
@@ -329,6 +395,10 @@ function render(results) {
 		'## 5. The other grants (in-process)',
 		'',
 		results.grants ? grantsSection(results.grants) : '_Not run._',
+		'',
+		'## 6. Scale-out: bursts at expiry in regular mode and in queue mode',
+		'',
+		results.scaleOut ? scaleOutSection(results.scaleOut) : '_Not run (BENCH_SKIP_N8N=1)._',
 		'',
 	];
 	return parts.join('\n');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: what Field Service Token saves against n8n's own OAuth2 refresh and a plain HTTP
-// Request, and what it costs. Prints a markdown report and writes it to bench/results.md (and the raw
+// Request, what it costs, and how each way to a token fares when n8n scales out (queue mode). Prints a markdown report and writes it to bench/results.md (and the raw
 // figures to bench/results.json). Measures, asserts nothing about speed. See bench/README.md.
 //   BENCH_QUICK=1      a shorter day (about 1 min instead of 3) and smaller real-n8n scale sizes
 //   BENCH_SKIP_N8N=1   the in-process sections only (no real n8n)
@@ -31,6 +31,8 @@ const SETTINGS = {
 		burst: 50,
 		scaleSizes: QUICK ? [1, 100, 1_000] : [1, 100, 10_000],
 	},
+	// Access tokens of 10 s, the node's margin 3 s; quick: 2 bursts instead of 5.
+	scaleOut: { ttl: 10, marginSeconds: 3, bursts: QUICK ? 2 : 5, size: 50, workers: 2, concurrency: 10 },
 };
 
 const started = Date.now();
@@ -86,6 +88,13 @@ async function main() {
 		const realN8n = require('./n8nDay');
 		results.n8n = await realN8n({
 			...SETTINGS.n8n,
+			log: (m) => log(`   ${m}`),
+			registerCleanup: (fn) => cleanups.push(fn),
+		});
+		log('6. scale-out: bursts at expiry in regular mode and in queue mode (main + 2 workers) ...');
+		const scaleOut = require('./scaleOut');
+		results.scaleOut = await scaleOut({
+			config: SETTINGS.scaleOut,
 			log: (m) => log(`   ${m}`),
 			registerCleanup: (fn) => cleanups.push(fn),
 		});
