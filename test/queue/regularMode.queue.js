@@ -44,9 +44,16 @@ describe('Field Service Token, field source (one refresh token), in regular mode
 });
 
 describe("HTTP Request with the credential (n8n's own refresh), in regular mode", () => {
-	it('keeps the grant, after failed API calls at every expiry', () => {
+	it('pays failed API calls at every expiry, and keeps the grant only where n8n serialises its refreshes', () => {
 		const summary = summaryOf(run, 'n8nRefresh');
-		expect(summary).toMatchObject({ executions: 250, invalidGrant: 0, aliveAfter: true });
+		// n8n refreshes only once the API answered 401.
 		for (const row of rowsOf(run, 'n8nRefresh')) expect(row.api401).toBeGreaterThan(0);
+		// n8n 2.29 and later serialise refreshes of one credential (the refresh lease); n8n 1.x lets
+		// concurrent executions present one single-use refresh token, and IDCS revokes the grant.
+		const [major, minor] = run.n8nVersion.split('.').map(Number);
+		const serialised = major > 2 || (major === 2 && minor >= 29);
+		expect(summary.aliveAfter).toBe(serialised);
+		if (serialised) expect(summary.invalidGrant).toBe(0);
+		else expect(summary.invalidGrant).toBeGreaterThan(0);
 	});
 });
