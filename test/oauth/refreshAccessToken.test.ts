@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import {
 	clientSecretBasic,
 	KEY_LIFETIME_MS,
+	OAuthError,
 	refreshAccessToken,
 	TokenCache,
 	type HttpResponse,
@@ -136,13 +137,49 @@ describe('refreshAccessToken', () => {
 
 	it('concurrent callers share a failure too, and a later call tries again', async () => {
 		const h = harness(
-			{ status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_grant"}' },
+			{ status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_client"}' },
 			tokenAnswer('at-1', 'rt-9'),
 		);
 		const results = await Promise.allSettled([h.refresh('rt-1'), h.refresh('rt-1')]);
 		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
 		expect(h.requests).toHaveLength(1);
 		await expect(h.refresh('rt-1')).resolves.toMatchObject({ fromCache: false });
+	});
+
+	it('never presents a refresh token the server rejected again: later calls fail at once with the same error', async () => {
+		const h = harness(
+			json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' }),
+			json(400, { error: 'invalid_grant' }),
+		);
+		const results = await Promise.allSettled([h.refresh('rt-1'), h.refresh('rt-1')]);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		const first = (results[0] as PromiseRejectedResult).reason as OAuthError;
+		expect(first).toMatchObject({
+			code: 'invalid_grant',
+			httpStatus: 400,
+			serverDescription: 'grant request is invalid',
+		});
+
+		const later = await h.refresh('rt-1').catch((error: OAuthError) => error);
+		expect(later).toBeInstanceOf(OAuthError);
+		expect(later).toMatchObject({ code: 'invalid_grant', message: first.message, hint: first.hint, httpStatus: 400 });
+		expect(h.requests).toHaveLength(1);
+		// Another client, or another secret, presenting the same refresh token is a different key.
+		await expect(h.refresh('rt-1', { secret: 'other-secret' })).rejects.toMatchObject({ code: 'invalid_grant' });
+		expect(h.requests).toHaveLength(2);
+	});
+
+	it('drops the cached token of a lineage the server refused to refresh, and rejects each of its refresh tokens', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), json(400, { error: 'invalid_grant' }));
+		await h.refresh('rt-1');
+		h.advance(3550);
+		await expect(h.refresh('rt-1')).rejects.toMatchObject({ code: 'invalid_grant' });
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
+		// at-1 is still valid for 50 s beyond a margin of 0, yet a replay revoked it with the grant.
+		await expect(h.refresh('rt-1', { margin: 0 })).rejects.toMatchObject({ code: 'invalid_grant' });
+		await expect(h.refresh('rt-2', { margin: 0 })).rejects.toMatchObject({ code: 'invalid_grant' });
+		expect(h.requests).toHaveLength(2);
+		expect(h.cache.size).toBe(0);
 	});
 
 	it.each([
@@ -244,6 +281,19 @@ describe('TokenCache', () => {
 		clientSecret: '',
 		scope: '',
 	};
+
+	it('remembers rejected refresh tokens by key, forgetting the least recently rejected beyond its bound', () => {
+		const cache = new TokenCache(2);
+		for (const key of ['k1', 'k2', 'k3']) cache.reject(key, T0);
+		expect(['k1', 'k2', 'k3'].map((key) => cache.isRejected(key, T0))).toEqual([false, true, true]);
+	});
+
+	it('forgets a rejection after the lifetime of a key (looked for once a minute)', () => {
+		const cache = new TokenCache();
+		cache.reject('k1', T0);
+		expect(cache.isRejected('k1', T0 + KEY_LIFETIME_MS - 1)).toBe(true);
+		expect(cache.isRejected('k1', T0 + KEY_LIFETIME_MS + 60_000)).toBe(false);
+	});
 
 	it('forgets the least recently used keys beyond its bound', () => {
 		const cache = new TokenCache(4);

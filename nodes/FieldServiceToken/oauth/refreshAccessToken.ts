@@ -1,4 +1,5 @@
 import type { ClientAuthentication } from './clientAuthentication';
+import { OAuthError, serverError } from './errors';
 import type { HttpTransport, Sleep } from './http';
 import { refreshTokenGrantRequest } from './refreshTokenGrant';
 import { sendTokenRequest } from './sendTokenRequest';
@@ -37,7 +38,9 @@ export interface RefreshAccessTokenResult {
  * The refresh_token grant with reuse and single flight: a token still valid beyond the margin is
  * returned without a call; requests for one lineage that arrive while its call is under way wait
  * for that call instead of presenting the same single-use refresh token twice; and a refresh
- * token this process already saw rotated is replaced by its newest successor before it is sent.
+ * token this process already saw rotated is replaced by its newest successor before it is sent;
+ * and one the server rejected (invalid_grant) fails at once, never presented again, its lineage's
+ * cached token dropped.
  */
 export async function refreshAccessToken(
 	input: RefreshAccessTokenInput,
@@ -55,6 +58,8 @@ export async function refreshAccessToken(
 		scope: input.scope?.trim() ?? '',
 	};
 	const key = deps.cache.key(context, presented);
+	// A single-use refresh token the server rejected stays rejected: fail without presenting it again.
+	if (deps.cache.isRejected(key, now())) throw serverError('invalid_grant', undefined, 400, []);
 	const chain = deps.cache.find(key, now());
 
 	const answer = (from: IssuedToken, fromCache: boolean): RefreshAccessTokenResult => ({
@@ -81,7 +86,11 @@ export async function refreshAccessToken(
 				// Whatever else is wrong with the answer, the lineage keeps the refresh token IDCS rotated to.
 				onRefreshToken: (refreshToken) => deps.cache.record(context, key, undefined, refreshToken, now()),
 			},
-		);
+		).catch((error: unknown) => {
+			// Recorded before the flight ends, so no caller can slip in and present it again.
+			if (error instanceof OAuthError && error.code === 'invalid_grant') deps.cache.reject(chain ?? key, now());
+			throw error;
+		});
 		const refreshToken = tokenSet.refreshToken ?? current;
 		deps.cache.record(context, key, tokenSet, refreshToken, now());
 		return { tokenSet, refreshToken };

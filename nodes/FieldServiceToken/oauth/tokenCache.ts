@@ -61,6 +61,9 @@ export class TokenCache {
 	/** Calls under way, by lineage (or by key, for a refresh token not seen before). */
 	private readonly flights = new SingleFlight<TokenChain | string, IssuedToken>();
 
+	/** Keys of refresh tokens the server rejected (invalid_grant), and when, least recently first. */
+	private readonly rejected = new Map<string, number>();
+
 	private sweptAt = -Infinity;
 
 	constructor(
@@ -123,6 +126,33 @@ export class TokenCache {
 		return { issued: value, joined };
 	}
 
+	/**
+	 * Forgets a lineage the server refused to refresh (invalid_grant): its access token is not handed
+	 * out again (a replayed refresh token revokes the whole grant, its access tokens too), and every
+	 * refresh token of it is remembered as rejected, so that none is presented again. Rejections are
+	 * kept like keys: KEY_LIFETIME_MS, and at most `maxKeys`.
+	 */
+	reject(flight: TokenChain | string, now: number): void {
+		const keys =
+			typeof flight === 'string'
+				? [flight]
+				: [...this.entries].filter(([, entry]) => entry.chain === flight).map(([key]) => key);
+		for (const key of keys) {
+			this.entries.delete(key);
+			this.rejected.delete(key);
+			this.rejected.set(key, now);
+		}
+		while (this.rejected.size > this.maxKeys) {
+			this.rejected.delete(this.rejected.keys().next().value as string);
+		}
+	}
+
+	/** Whether the server rejected the refresh token of `key` (see reject). */
+	isRejected(key: string, now: number): boolean {
+		this.sweep(now);
+		return this.rejected.has(key);
+	}
+
 	/** Keys held: the refresh tokens of the lineages remembered. */
 	get size(): number {
 		return this.entries.size;
@@ -131,6 +161,7 @@ export class TokenCache {
 	clear(): void {
 		this.entries.clear();
 		this.flights.clear();
+		this.rejected.clear();
 	}
 
 	private touch(key: string, chain: TokenChain, now: number) {
@@ -150,6 +181,9 @@ export class TokenCache {
 		for (const [key, { chain, usedAt }] of this.entries) {
 			if (now - usedAt >= this.keyLifetimeMs) this.entries.delete(key);
 			else if (chain.tokenSet && chain.tokenSet.expiresAt <= now) chain.tokenSet = undefined;
+		}
+		for (const [key, rejectedAt] of this.rejected) {
+			if (now - rejectedAt >= this.keyLifetimeMs) this.rejected.delete(key);
 		}
 	}
 }
