@@ -6,6 +6,7 @@ import {
 	clients,
 	issuer,
 	mintRefreshToken,
+	refreshAtIdcs,
 	revokeRefreshToken,
 	tokenRequestsWith,
 	type LocalClient,
@@ -217,6 +218,87 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(JSON.stringify(item)).not.toContain(refreshToken);
 		expect(JSON.stringify(item)).not.toContain(clients.basic.clientSecret);
+	});
+});
+
+describe('A refresh token from a field that IDCS rejected (several n8n processes sharing one)', () => {
+	const INVALID_GRANT =
+		'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)';
+	const DESCRIPTION =
+		'Authorize again with offline_access in the scope to get a new refresh token (connect the credential again, or run getAuthorizationCode again from the plugin). ' +
+		'IDCS refresh tokens are single use and expire (7 days by default, set per application), so a workflow that runs less often than that needs a new one. ' +
+		'With several n8n processes (queue mode: a main process and workers), executions running at the same time must not refresh one refresh token from a field: ' +
+		'each process keeps its own, IDCS takes the first and revokes the grant on the second. There, use Refresh Token Source "Credential", ' +
+		'whose refresh n8n coordinates across processes (n8n 2.29 or later), or a grant that keeps no refresh token (client credentials, JWT assertion).';
+
+	const fromField = (refreshToken: string, options: INodeParameters = {}) =>
+		runNode({
+			nodeType: node,
+			parameters: {
+				operation: 'refreshAccessToken',
+				refreshTokenSource: 'parameter',
+				refreshToken: '={{ $json.rt }}',
+				options,
+			},
+			credential: credentialFor(clients.basic),
+			items: [{ json: { rt: refreshToken } }],
+			continueOnFail: true,
+		}).then(([[item]]) => item.json);
+
+	it('says what is safe with several n8n processes, and later executions holding it fail at once, without a call', async () => {
+		const refreshToken = await mintRefreshToken('basic');
+		await revokeRefreshToken(refreshToken);
+
+		expect(await fromField(refreshToken)).toEqual({
+			error: INVALID_GRANT,
+			description: `${DESCRIPTION} IDCS said: "grant request is invalid"`,
+		});
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+
+		for (let run = 0; run < 3; run++)
+			expect(await fromField(refreshToken)).toEqual({ error: INVALID_GRANT, description: DESCRIPTION });
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+	});
+
+	it('drops the cached token of a lineage whose refresh IDCS rejected, and presents none of its refresh tokens again', async () => {
+		const first = await mintRefreshToken('basic');
+		const issued = await fromField(first);
+		expect(issued).toMatchObject({ from_cache: false, refresh_token_rotated: true });
+		const second = issued.refresh_token as string;
+		// Another n8n process presents `first` too: IDCS takes it for a replay and revokes the grant.
+		await expect(refreshAtIdcs('basic', first)).rejects.toThrow(/invalid_grant/);
+		expect(await callOfsApi(issued.authorization as string)).toBe(401);
+
+		// A margin longer than the token's life makes this process refresh the lineage: with `second`.
+		expect(await fromField(first, { expiryMarginSeconds: 4000 })).toMatchObject({ error: INVALID_GRANT });
+		// The revoked access token, still valid by its expiry, is not handed out again, and neither
+		// refresh token of the lineage is presented again.
+		expect(await fromField(first)).toEqual({ error: INVALID_GRANT, description: DESCRIPTION });
+		expect(await fromField(second)).toEqual({ error: INVALID_GRANT, description: DESCRIPTION });
+		expect(await tokenRequestsWith('refresh_token', first)).toHaveLength(2);
+		expect(await tokenRequestsWith('refresh_token', second)).toHaveLength(1);
+	});
+
+	it('still tries again after a failure that is not a rejection of the refresh token', async () => {
+		const refreshToken = await mintRefreshToken('basic');
+		const wrongSecret = credentialStore({ ...credentialFor(clients.basic).data, clientSecret: 'not-the-secret' });
+		const run = (credential: ReturnType<typeof credentialStore>) =>
+			runNode({
+				nodeType: node,
+				parameters: {
+					operation: 'refreshAccessToken',
+					refreshTokenSource: 'parameter',
+					refreshToken: '={{ $json.rt }}',
+				},
+				credential,
+				items: [{ json: { rt: refreshToken } }],
+				continueOnFail: true,
+			}).then(([[item]]) => item.json);
+		expect(await run(wrongSecret)).toMatchObject({
+			error: 'IDCS did not accept the client credentials (invalid_client)',
+		});
+		expect(await run(credentialFor(clients.basic))).toMatchObject({ from_cache: false, token_type: 'Bearer' });
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(2);
 	});
 });
 

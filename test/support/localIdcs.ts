@@ -59,3 +59,21 @@ export async function callOfsApi(authorization: string): Promise<number> {
 	const response = await fetch(`${issuer}/rest/ofscCore/v1/resources`, { headers: { authorization } });
 	return response.status;
 }
+
+/** The refresh_token grant as the registered client sends it, straight to the local IDCS (what another
+ * n8n process refreshing the same credential does); answers the token response. */
+export async function refreshAtIdcs(
+	client: keyof typeof clients,
+	refreshToken: string,
+): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
+	const { clientId, clientSecret, authMethod } = clients[client];
+	const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+	const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+	if (authMethod === 'client_secret_basic')
+		headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+	else body.set('client_id', clientId);
+	if (authMethod === 'client_secret_post') body.set('client_secret', clientSecret ?? '');
+	const response = await fetch(`${issuer}/oauth2/v1/token`, { method: 'POST', headers, body });
+	if (!response.ok) throw new Error(`local IDCS token endpoint: HTTP ${response.status} ${await response.text()}`);
+	return (await response.json()) as { access_token: string; refresh_token: string; expires_in: number };
+}

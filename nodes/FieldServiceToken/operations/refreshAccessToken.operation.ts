@@ -4,7 +4,7 @@ import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
-import { inTermsOf, refreshAccessToken, TokenCache } from '../oauth';
+import { inTermsOf, OAuthError, refreshAccessToken, TokenCache } from '../oauth';
 import {
 	clientAuthenticationParameter,
 	optionsCollection,
@@ -83,6 +83,19 @@ export const properties: INodeProperties[] = [
 	]),
 ];
 
+/** IDCS took a refresh token from a field before, from another n8n process: what to do instead. */
+const SEVERAL_PROCESSES =
+	'With several n8n processes (queue mode: a main process and workers), executions running at the same time must not refresh one refresh token from a field: each process keeps its own, IDCS takes the first and revokes the grant on the second. There, use Refresh Token Source "Credential", whose refresh n8n coordinates across processes (n8n 2.29 or later), or a grant that keeps no refresh token (client credentials, JWT assertion).';
+
+/** The invalid_grant of a refresh token from a field also says what is safe with several n8n processes. */
+function withSeveralProcessesHint(error: unknown): unknown {
+	if (!(error instanceof OAuthError) || error.code !== 'invalid_grant') return error;
+	return new OAuthError(error.code, error.message, `${error.hint} ${SEVERAL_PROCESSES}`, {
+		httpStatus: error.httpStatus,
+		serverDescription: error.serverDescription,
+	});
+}
+
 interface RefreshOptions {
 	reuseToken?: boolean;
 	expiryMarginSeconds?: number;
@@ -121,7 +134,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep, cache: tokenCache },
 	).catch((error: unknown) => {
-		throw inTermsOf({ clientAuthentication }, error);
+		throw withSeveralProcessesHint(inTermsOf({ clientAuthentication }, error));
 	});
 	return withFields(json, tokenFields(result), options.outputField ?? '');
 };
