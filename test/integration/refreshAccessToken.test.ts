@@ -455,6 +455,57 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
 	});
 
+	it('uses the token another n8n process stored after this execution read the credential, without a call', async () => {
+		const { refreshToken, store } = await connectedCredential();
+		let stored: { access_token: string; refresh_token: string } | undefined;
+		store.afterRead = async (read) => {
+			// Right after the node's own read (expired token): another worker refreshes and stores.
+			if (read !== 1) return;
+			const token = await refreshAtIdcs('basic', refreshToken);
+			stored = token;
+			store.data = {
+				...store.data,
+				oauthTokenData: {
+					...token,
+					token_type: 'Bearer',
+					n8n_expires_at: String(Date.now() + token.expires_in * 1000),
+				},
+			};
+		};
+		const output = await fromCredential(store);
+		expect(output).toMatchObject({ access_token: stored?.access_token, from_cache: true });
+		expect(await callOfsApi(output.authorization as string)).toBe(200);
+		expect(await tokenRequestsWith('refresh_token', stored!.refresh_token)).toHaveLength(0);
+		expect(store.updates).toBe(0);
+	});
+
+	it("hands n8n's refresh the token it decided to replace, so n8n refreshes only if that one is still stored", async () => {
+		const { refreshToken, store } = await connectedCredential();
+		let stored: { access_token: string; refresh_token: string } | undefined;
+		store.afterRead = async (read) => {
+			// After the node's second look (still the expired token), before n8n's refresh: another
+			// worker refreshes and stores. n8n's lease then finds a different token stored.
+			if (read !== 2) return;
+			const token = await refreshAtIdcs('basic', refreshToken);
+			stored = token;
+			store.data = {
+				...store.data,
+				oauthTokenData: {
+					...token,
+					token_type: 'Bearer',
+					n8n_expires_at: String(Date.now() + token.expires_in * 1000),
+				},
+			};
+		};
+		const output = await fromCredential(store);
+		expect(output).toMatchObject({ access_token: stored?.access_token });
+		expect(await callOfsApi(output.authorization as string)).toBe(200);
+		expect(await tokenRequestsWith('refresh_token', stored!.refresh_token)).toHaveLength(0);
+		expect(store.updates).toBe(0);
+		// The node's two reads and n8n's read under its lease: n8n did not read the credential itself.
+		expect(store.reads).toBe(3);
+	});
+
 	it('says how to connect when the credential has no token yet', async () => {
 		await expect(fromCredential(credentialFor(clients.basic))).rejects.toMatchObject({
 			message: 'The credential is not connected to IDCS yet',

@@ -51,13 +51,15 @@ export const NODE_NAME = 'Node under test';
 /** One stored credential: its id and name as a node refers to it, the stored (decrypted) data, incl.
  * oauthTokenData; `updates` counts n8n's write-backs, `reads` its decryptions (each one a database
  * read in n8n). Stores with different ids are different credentials, so executions run at once with
- * them are two credentials at work side by side. */
+ * them are two credentials at work side by side. `afterRead(n)` runs after the n-th read was served,
+ * before the reader gets it: another n8n process changing the credential meanwhile. */
 export interface CredentialStore {
 	readonly id: string;
 	readonly name: string;
 	data: Record<string, unknown>;
 	updates: number;
 	reads: number;
+	afterRead?: (read: number) => void | Promise<void>;
 }
 
 export function credentialStore(
@@ -341,6 +343,7 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const decryptedDataOriginal = this.stored(nodeCredentials, type) as ICredentialDataDecryptedObject;
 		this.store.reads++;
+		await this.store.afterRead?.(this.store.reads);
 		if (raw === true) return decryptedDataOriginal;
 		return await this.applyDefaultsAndOverwrites(
 			additionalData,

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	MAX_EXPIRES_IN_SECONDS,
@@ -18,7 +18,7 @@ export const MINIMUM_N8N_FOR_CREDENTIAL_SOURCE = '1.119.2';
 
 // n8n 2.x serialises refreshes of one credential itself; 1.x does not, so this process does: by
 // credential id, so that one credential never gets another's token.
-const refreshes = new SingleFlight<string, Record<string, unknown>>();
+const refreshes = new SingleFlight<string, { tokenData: Record<string, unknown>; stored: boolean }>();
 
 export interface CredentialTokenResult {
 	tokenSet: TokenSet;
@@ -62,6 +62,24 @@ function toTokenSet(tokenData: Record<string, unknown>, now: number, issuedAt?: 
 		expiresAt,
 		...(typeof tokenData.scope === 'string' && tokenData.scope ? { scope: tokenData.scope } : {}),
 	};
+}
+
+const tokenDataOf = (data: ICredentialDataDecryptedObject): Record<string, unknown> | undefined =>
+	typeof data.oauthTokenData === 'object' && data.oauthTokenData !== null
+		? (data.oauthTokenData as Record<string, unknown>)
+		: undefined;
+
+/**
+ * `ctx`, but its getCredentials answers `data`. n8n's refresh helper reads the credential through
+ * the context it is called on (as every n8n helper called with `.call(this, ...)`), and under its
+ * lease (n8n 2.29 or later) refreshes only if the token it read is still the stored one: handed the
+ * credential the node decided on, it refreshes only if no other process did so since, and otherwise
+ * returns the token that process stored.
+ */
+function withCredential(ctx: IExecuteFunctions, data: ICredentialDataDecryptedObject): IExecuteFunctions {
+	return Object.create(ctx, {
+		getCredentials: { value: async () => data },
+	}) as IExecuteFunctions;
 }
 
 /** n8n's refresh errors carry the request (and so secrets) in places: keep only what they mean. */
@@ -158,19 +176,37 @@ export async function credentialAccessToken(
 
 	const secrets = credentialSecrets(credential);
 	const refresh = async () => {
+		// Another execution, or another n8n process (queue mode), may have refreshed since this
+		// execution read the credential: decide on what is stored now.
+		const latest = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
+		const latestTokenData = tokenDataOf(latest);
+		const latestSet = latestTokenData && toTokenSet(latestTokenData, Date.now());
+		if (reuse.enabled && latestSet && isValidBeyond(latestSet, Date.now(), reuse.marginSeconds * 1000)) {
+			return { tokenData: latestTokenData, stored: true };
+		}
+		for (const name of ['refresh_token', 'access_token']) {
+			if (typeof latestTokenData?.[name] === 'string') secrets.push(latestTokenData[name] as string);
+		}
+		if (typeof latest.accessTokenUrl === 'string') checkEndpointUrl(latest.accessTokenUrl.trim());
 		try {
-			return (await refreshOAuth2Token.call(ctx, CREDENTIAL_TYPE)) as Record<string, unknown>;
+			const tokenData = (await refreshOAuth2Token.call(withCredential(ctx, latest), CREDENTIAL_TYPE)) as Record<
+				string,
+				unknown
+			>;
+			return { tokenData, stored: false };
 		} catch (error) {
 			throw credentialRefreshError(error, credential, secrets);
 		}
 	};
 	// Without a credential id there is nothing that tells two credentials apart: no sharing then.
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id;
-	const { value: refreshed, joined } = credentialId
-		? await refreshes.run(credentialId, refresh)
-		: { value: await refresh(), joined: false };
+	const {
+		value: { tokenData: refreshed, stored: reused },
+		joined,
+	} = credentialId ? await refreshes.run(credentialId, refresh) : { value: await refresh(), joined: false };
 	const now = Date.now();
-	const tokenSet = toTokenSet(refreshed, now, now);
+	// A token found stored is dated by its record only; one just refreshed may count from now.
+	const tokenSet = reused ? toTokenSet(refreshed, now) : toTokenSet(refreshed, now, now);
 	if (!tokenSet) {
 		throw new OAuthError(
 			'invalid_token_response',
@@ -185,6 +221,6 @@ export async function credentialAccessToken(
 		tokenSet,
 		refreshTokenRotated:
 			typeof refreshed.refresh_token === 'string' && refreshed.refresh_token !== stored.refresh_token,
-		fromCache: joined,
+		fromCache: joined || reused,
 	};
 }
