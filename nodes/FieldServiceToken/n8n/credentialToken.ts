@@ -1,6 +1,7 @@
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
+	AccessTokenExpiry,
 	MAX_EXPIRES_IN_SECONDS,
 	OAuthError,
 	SingleFlight,
@@ -26,7 +27,13 @@ export interface CredentialTokenResult {
 	fromCache: boolean;
 }
 
-/** When the stored token expires: n8n's own record, else the `exp` of an IDCS JWT access token. */
+// n8n 1.x stores a refreshed token without its expiry: the ones this process got, it remembers.
+const learnedExpiry = new AccessTokenExpiry();
+
+/**
+ * When the stored token expires: n8n's own record, else the `exp` of an IDCS JWT access token, else
+ * what this process learned when n8n's refresh handed it that token.
+ */
 function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
 	const recorded = Number(tokenData.n8n_expires_at);
 	if (Number.isFinite(recorded) && recorded > 0) return recorded;
@@ -36,10 +43,11 @@ function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
 		const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
 			exp?: unknown;
 		};
-		return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+		if (typeof payload.exp === 'number') return payload.exp * 1000;
 	} catch {
-		return undefined;
+		// not a JWT
 	}
+	return learnedExpiry.expiresAt(accessToken);
 }
 
 /**
@@ -215,8 +223,9 @@ export async function credentialAccessToken(
 		);
 	}
 	// The credential is read once per execution: later items see the token this refresh stored, with
-	// its expiry (n8n 1.x records none).
+	// its expiry (n8n 1.x records none); later executions find it by the token.
 	credential.oauthTokenData = { ...refreshed, n8n_expires_at: String(tokenSet.expiresAt) };
+	if (!reused) learnedExpiry.learn(tokenSet.accessToken, tokenSet.expiresAt);
 	return {
 		tokenSet,
 		refreshTokenRotated:

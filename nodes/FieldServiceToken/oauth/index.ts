@@ -1,5 +1,6 @@
 // The OAuth 2.0 / IDCS core: no n8n types in here, one module per protocol step.
 export * from './accessTokenCache';
+export * from './accessTokenExpiry';
 export * from './authorizationCodeGrant';
 export * from './authorizationRequest';
 export * from './clientAssertion';
