@@ -9,9 +9,10 @@ const os = require('os');
 const path = require('path');
 
 const n8n = require('../scripts/n8n');
-const { scaleOut } = require('../scripts/bursts');
+const { DEFAULTS, scaleOut } = require('../scripts/bursts');
 
-module.exports = async function scaleOutSection({ config, log, registerCleanup }) {
+module.exports = async function scaleOutSection({ config: overrides, log, registerCleanup }) {
+	const config = { ...DEFAULTS, ...overrides };
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fst-bench-scale-out-'));
 	registerCleanup(async () => fs.rmSync(workDir, { recursive: true, force: true }));
 	// bench/run.js built dist/ already: pack what it built.
