@@ -506,20 +506,25 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(store.reads).toBe(3);
 	});
 
-	it('on n8n 1.x, which stores a refreshed token without its expiry, later executions reuse the token it refreshed', async () => {
+	it.each([
+		['keeps the expiry record of the token it replaced', (expired: unknown) => ({ n8n_expires_at: expired })],
+		['has no expiry record at all', () => ({})],
+	])('on n8n 1.x, whose refreshed credential %s, dates the token it refreshed and reuses it', async (_, record1x) => {
 		const { refreshToken, store } = await connectedCredential();
+		const expired = (store.data.oauthTokenData as IDataObject).n8n_expires_at;
 		const refreshed = await fromCredential(store);
 		expect(refreshed).toMatchObject({ from_cache: false });
-		// What n8n 1.x writes back: the token response, no n8n_expires_at (and the token is not a JWT).
-		const { n8n_expires_at: recorded, ...as1x } = store.data.oauthTokenData as IDataObject;
+		expect(refreshed.expires_in).toBeGreaterThan(3300);
+		// What n8n 1.x writes back: the old token data with the response merged over it, no new record.
+		const { n8n_expires_at: recorded, ...response } = store.data.oauthTokenData as IDataObject;
 		expect(Number(recorded)).toBeGreaterThan(Date.now());
-		store.data = { ...store.data, oauthTokenData: as1x };
+		store.data = { ...store.data, oauthTokenData: { ...response, ...record1x(expired) } };
 
 		const reused = await fromCredential(store);
 		expect(reused).toMatchObject({ from_cache: true, access_token: refreshed.access_token });
 		expect(reused.expires_at).toBe(refreshed.expires_at);
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
-		expect(await tokenRequestsWith('refresh_token', as1x.refresh_token as string)).toHaveLength(0);
+		expect(await tokenRequestsWith('refresh_token', response.refresh_token as string)).toHaveLength(0);
 	});
 
 	it('says how to connect when the credential has no token yet', async () => {

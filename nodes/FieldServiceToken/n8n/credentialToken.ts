@@ -27,39 +27,47 @@ export interface CredentialTokenResult {
 	fromCache: boolean;
 }
 
-// n8n 1.x stores a refreshed token without its expiry: the ones this process got, it remembers.
+// n8n 1.x writes a refreshed token back without an expiry of its own (it keeps whatever record the
+// token it replaced had): when the tokens this process got expire, it remembers.
 const learnedExpiry = new AccessTokenExpiry();
 
 /**
- * When the stored token expires: n8n's own record, else the `exp` of an IDCS JWT access token, else
- * what this process learned when n8n's refresh handed it that token.
+ * When the stored token expires: what this process learned when n8n's refresh handed it that very
+ * token, else n8n's own record, else the `exp` of an IDCS JWT access token.
  */
 function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
+	const accessToken = tokenData.access_token;
+	const learned = typeof accessToken === 'string' ? learnedExpiry.expiresAt(accessToken) : undefined;
+	if (learned !== undefined) return learned;
 	const recorded = Number(tokenData.n8n_expires_at);
 	if (Number.isFinite(recorded) && recorded > 0) return recorded;
-	const accessToken = tokenData.access_token;
 	if (typeof accessToken !== 'string') return undefined;
 	try {
 		const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
 			exp?: unknown;
 		};
-		if (typeof payload.exp === 'number') return payload.exp * 1000;
+		return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
 	} catch {
-		// not a JWT
+		return undefined;
 	}
-	return learnedExpiry.expiresAt(accessToken);
 }
 
 /**
  * The token set of stored token data. `issuedAt` is given only for data just returned by a refresh:
- * then a bare `expires_in` counts from it. For data read from the credential, when it was issued is
- * unknown, so without n8n's record or a JWT `exp` the token counts as expired.
+ * then its `expires_in` counts from it unless n8n recorded a later expiry (a record from before the
+ * refresh belongs to the token it replaced). For data read from the credential, when it was issued
+ * is unknown, so without a record, a JWT `exp` or a learned expiry the token counts as expired.
  */
 function toTokenSet(tokenData: Record<string, unknown>, now: number, issuedAt?: number): TokenSet | undefined {
 	const accessToken = tokenData.access_token;
 	const expiresIn = Number(tokenData.expires_in);
+	const stored = storedExpiry(tokenData);
 	const expiry =
-		storedExpiry(tokenData) ?? (issuedAt !== undefined && expiresIn > 0 ? issuedAt + expiresIn * 1000 : undefined);
+		issuedAt === undefined || (stored !== undefined && stored > issuedAt)
+			? stored
+			: expiresIn > 0
+				? issuedAt + expiresIn * 1000
+				: undefined;
 	if (typeof accessToken !== 'string' || !accessToken || expiry === undefined) return undefined;
 	// At most a day ahead, as for a token from a field: an absurd expires_in makes no date at all.
 	const expiresAt = Math.min(expiry, now + MAX_EXPIRES_IN_SECONDS * 1000);
