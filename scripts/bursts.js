@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 
 const n8n = require('./n8n');
-const { startQueueMode, executionsPerWorker, activateArgs } = require('./n8n/queue');
+const { activateArgs, executionsPerWorker, startQueueMode } = require('./n8n');
 const local = require('./local-idcs');
 const reaper = require('./services/reaper');
 const wf = require('./workflows');
@@ -224,9 +224,9 @@ const count = (values) => values.reduce((acc, value) => ((acc[value] = (acc[valu
  * Runs `bursts` rounds. In each round, each approach in turn waits until its last access token
  * expired, then gets `size` executions at once. Resolves
  * { rounds: [{ key, burst, ...counts }], afterwards: { key: { ok, detail } }, entries: { key: log } }.
- * `workerLogs()` (optional) gives { name: started executions so far }, to count them per burst.
+ * `workerCounts()` (optional) gives { name: executions started so far }, to count them per burst.
  */
-async function runBursts({ url, setup, bursts, size, ttl, marginSeconds, workerCounts = () => ({}), log = n8n.log }) {
+async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => ({}), log = n8n.log }) {
 	const hook = (key) => `${url}/webhook/${APPROACHES.find((a) => a.key === key).path}`;
 	const body = (key) => (key === 'fieldSource' ? { refresh_token: setup.fieldRefreshToken } : {});
 	const requests = async (key) => setup.idcs[key].requests();

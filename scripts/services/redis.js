@@ -9,7 +9,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const { freePort, track, stopProcess, cleanEnv } = require('../n8n');
+const { freePort, track, stopProcess, cleanEnv } = require('../processes');
 const reaper = require('./reaper');
 
 function redisServerBin() {

@@ -1,7 +1,7 @@
 // In the n8n editor, in a real browser: set up the owner, create the Oracle IDCS OAuth2 API credential and
 // connect it (n8n's OAuth popup, the local IDCS sign-in page), point the example workflow's Field Service
 // Token node at it, look at the node's parameters, execute the workflow and read the node's output.
-// Real n8n 2.41.1 (scripts/n8n.js) with this package installed as a community package, the local IDCS
+// Real n8n 2.41.1 (scripts/n8n/) with this package installed as a community package, the local IDCS
 // (scripts/local-idcs.js), Chromium through playwright-core. Screenshots go to test-results/browser/screenshots/, or to docs/images/ with FST_UPDATE_SCREENSHOTS=1.
 'use strict';
 

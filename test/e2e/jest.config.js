@@ -1,4 +1,4 @@
-// End-to-end tests: real n8n (cached Node 24 + n8n, see scripts/n8n.js) with this package installed as a
+// End-to-end tests: real n8n (cached Node 24 + n8n, see scripts/n8n/) with this package installed as a
 // community package, driven through its CLI and server against the local IDCS. `npm run test:e2e`.
 // The files are *.e2e.js so that the unit suite (`npm test`, **/*.test.ts) never picks them up.
 /** @type {import('jest').Config} */
