@@ -1,6 +1,6 @@
 // Section 5: scale-out. The scenario of scripts/bursts.js (bursts of concurrent production-webhook
-// executions at token expiry: the node's credential source, n8n's own refresh and the node's field
-// source side by side, each with its own local IDCS) in n8n's regular mode (one process, SQLite) and
+// executions at token expiry: the node's credential source, n8n's own refresh, the node's field
+// source and its client credentials grant side by side, each with its own local IDCS) in n8n's regular mode (one process, SQLite) and
 // in queue mode (main + 2 workers, PostgreSQL, Redis), one after the other in this run.
 'use strict';
 

@@ -1,5 +1,5 @@
 // Bursts of concurrent production-webhook executions at token expiry, as a busy n8n meets them: the
-// three ways to an IDCS token side by side, each with its own local IDCS (short access tokens,
+// four ways to an IDCS token side by side, each with its own local IDCS (short access tokens,
 // single-use rotating refresh tokens) so that their counts never mix, and everything counted from
 // what the servers saw: the local IDCS's request log and its OFS stand-in's 401s, the webhook
 // answers, and each worker's log. Used by the scale-out suite (test/queue) and the benchmark.
@@ -20,18 +20,30 @@ const APPROACHES = [
 		key: 'credentialSource',
 		label: 'Field Service Token, credential source → HTTP Request',
 		path: 'scale-credential-source',
+		grantType: 'refresh_token',
 	},
 	{
 		key: 'n8nRefresh',
 		label: "HTTP Request with the idcsOAuth2Api credential (n8n's own refresh)",
 		path: 'scale-n8n-refresh',
+		grantType: 'refresh_token',
 	},
 	{
 		key: 'fieldSource',
 		label: 'Field Service Token, field source (one refresh token) → HTTP Request',
 		path: 'scale-field-source',
+		grantType: 'refresh_token',
+	},
+	{
+		key: 'clientCredentials',
+		label: 'Field Service Token, Get Client Credentials Token → HTTP Request',
+		path: 'scale-client-credentials',
+		grantType: 'client_credentials',
 	},
 ];
+
+/** The grant an approach's token calls use (in the local IDCS's request log). */
+const grantTypeOf = (key) => APPROACHES.find((a) => a.key === key).grantType;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -63,8 +75,11 @@ async function prepareApproaches({ ttl, marginSeconds, worker = true }) {
 			credentialSource: ref('scaleCredSource1'),
 			n8nRefresh: ref('scaleCredN8nRef1'),
 			fieldSource: ref('scaleCredField01'),
+			clientCredentials: ref('scaleCredClient1'),
 		};
 		const { clientId, clientSecret } = idcs.fieldSource.clients.basic;
+		// A confidential application with the Client Credentials grant allowed (client_secret_basic).
+		const service = idcs.clientCredentials.clients.service;
 		const credentials = [
 			local.credential(
 				creds.credentialSource.id,
@@ -80,6 +95,13 @@ async function prepareApproaches({ ttl, marginSeconds, worker = true }) {
 				domainUrl: idcs.fieldSource.issuer,
 				clientId,
 				clientSecret,
+				resourceScope: local.RESOURCE_SCOPE,
+				authentication: 'header',
+			}),
+			local.credential(creds.clientCredentials.id, creds.clientCredentials.name, {
+				domainUrl: idcs.clientCredentials.issuer,
+				clientId: service.clientId,
+				clientSecret: service.clientSecret,
 				resourceScope: local.RESOURCE_SCOPE,
 				authentication: 'header',
 			}),
@@ -110,6 +132,15 @@ async function prepareApproaches({ ttl, marginSeconds, worker = true }) {
 				path: path.fieldSource,
 				credential: creds.fieldSource,
 				apiUrl: apiUrl('fieldSource'),
+				marginSeconds,
+				worker,
+			}),
+			wf.nodeClientCredentials({
+				id: 'scaleWorkflowCcg',
+				name: 'scale-out: Field Service Token, Get Client Credentials Token',
+				path: path.clientCredentials,
+				credential: creds.clientCredentials,
+				apiUrl: apiUrl('clientCredentials'),
 				marginSeconds,
 				worker,
 			}),
@@ -168,11 +199,12 @@ async function waitForWebhook(url, body, { timeoutMs = 90_000 } = {}) {
 	}
 }
 
-const refreshCalls = (entries) => entries.filter((e) => e.endpoint === 'token' && e.grantType === 'refresh_token');
-const lastOkTime = (entries) =>
+const tokenCalls = (entries, grantType) => entries.filter((e) => e.endpoint === 'token' && e.grantType === grantType);
+const refreshCalls = (entries) => tokenCalls(entries, 'refresh_token');
+const lastOkTime = (entries, grantType) =>
 	Math.max(
 		0,
-		...refreshCalls(entries)
+		...tokenCalls(entries, grantType)
 			.filter((e) => e.outcome === 'ok')
 			.map((e) => Date.parse(e.time)),
 	);
@@ -232,7 +264,8 @@ async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => (
 	const requests = async (key) => setup.idcs[key].requests();
 	// Until every access token of the approach expired (each has its own local IDCS). One second
 	// more: oidc-provider dates tokens in whole seconds.
-	const untilExpired = async (key) => sleep(lastOkTime(await requests(key)) + (ttl + 1) * 1000 - Date.now());
+	const untilExpired = async (key) =>
+		sleep(lastOkTime(await requests(key), grantTypeOf(key)) + (ttl + 1) * 1000 - Date.now());
 
 	const rounds = [];
 	for (let burst = 1; burst <= bursts; burst++) {
@@ -247,7 +280,7 @@ async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => (
 			const answers = await Promise.all(Array.from({ length: size }, () => callWebhook(hook(key), body(key))));
 			const ms = Date.now() - started;
 			const after = { stats: await setup.idcs[key].stats(), log: await requests(key), workers: workerCounts() };
-			const calls = refreshCalls(after.log.slice(before.log));
+			const calls = tokenCalls(after.log.slice(before.log), grantTypeOf(key));
 			const failures = answers.filter((a) => !a.ok);
 			const row = {
 				key,
@@ -338,7 +371,7 @@ const OWNER = { email: 'scale-out@example.com', password: 'ScaleOut1234' };
 /**
  * The whole scenario in `mode` ('queue': main + `workers` workers, PostgreSQL, Redis; 'regular': one
  * `n8n start` on SQLite): a user folder under `parent` with `tarball` installed as a community
- * package, the three workflows and their local IDCS instances, one warm-up execution each, then the
+ * package, the four workflows and their local IDCS instances, one warm-up execution each, then the
  * bursts. Stops everything it started before it resolves (or rejects). Resolves { mode, config,
  * n8nVersion, result, summaries, workers (executions started per worker), failedWithInvalidGrant, ms }.
  */

@@ -109,6 +109,18 @@ const nodeFieldSource = ({ id, path, credential, apiUrl, marginSeconds, worker, 
 		result('Field Service Token', { worker }),
 	]);
 
+/** (a3) Field Service Token (Get Client Credentials Token: no refresh token) -> HTTP Request. */
+const nodeClientCredentials = ({ id, path, credential, apiUrl, marginSeconds, worker, name }) =>
+	chain(id, name ?? 'bench (a3) Field Service Token, client credentials', [
+		webhook(path),
+		fieldServiceToken(credential, {
+			operation: 'getClientCredentialsToken',
+			options: { expiryMarginSeconds: marginSeconds },
+		}),
+		api(apiUrl, bearerHeader('={{ $json.authorization }}')),
+		result(undefined, { worker }),
+	]);
+
 /** (b) HTTP Request with the idcsOAuth2Api credential itself: n8n's own OAuth2 handling. */
 const httpRequestCredential = ({ id, path, credential, apiUrl, worker, name }) =>
 	chain(id, name ?? "bench (b) HTTP Request with the credential (n8n's OAuth2)", [
@@ -202,6 +214,7 @@ const scaleBaseline = ({ id, path }) =>
 module.exports = {
 	nodeCredentialSource,
 	nodeFieldSource,
+	nodeClientCredentials,
 	httpRequestCredential,
 	httpRequestByHand,
 	scaleNode,

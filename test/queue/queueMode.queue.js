@@ -78,3 +78,30 @@ describe('Field Service Token, field source (one refresh token), in queue mode',
 		expect(last).toMatchObject({ tokenCalls: 0, ok: 0 });
 	});
 });
+
+describe('Field Service Token, Get Client Credentials Token (no refresh token), in queue mode', () => {
+	it('never fails an execution and never sends an expired token to the API', () => {
+		const summary = summaryOf(run, 'clientCredentials');
+		expect(summary).toMatchObject({
+			executions: 250,
+			ok: 250,
+			failed: 0,
+			api401: 0,
+			invalidGrant: 0,
+			aliveAfter: true,
+		});
+	});
+
+	it('makes one token call per worker that ran executions in a burst shorter than a token lifetime', () => {
+		const { ttl, marginSeconds, workers } = run.config;
+		for (const row of rowsOf(run, 'clientCredentials')) {
+			// Each worker has its own cache and single flight: at most one call each, none shared.
+			const ranOn = Object.values(row.startedOn).filter((n) => n > 0).length;
+			if (row.ms < (ttl - marginSeconds) * 1000) {
+				expect(row.tokenCalls).toBe(ranOn);
+				expect(row.tokenCalls).toBeLessThanOrEqual(workers);
+			} else
+				expect(row.tokenCalls).toBeLessThanOrEqual(ranOn * (Math.ceil(row.ms / ((ttl - marginSeconds) * 1000)) + 1));
+		}
+	});
+});

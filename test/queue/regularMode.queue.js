@@ -43,6 +43,25 @@ describe('Field Service Token, field source (one refresh token), in regular mode
 	});
 });
 
+describe('Field Service Token, Get Client Credentials Token (no refresh token), in regular mode', () => {
+	it('succeeds every time with one token call per burst', () => {
+		const summary = summaryOf(run, 'clientCredentials');
+		expect(summary).toMatchObject({
+			executions: 250,
+			ok: 250,
+			failed: 0,
+			api401: 0,
+			invalidGrant: 0,
+			aliveAfter: true,
+		});
+		const { ttl, marginSeconds } = run.config;
+		for (const row of rowsOf(run, 'clientCredentials')) {
+			if (row.ms < (ttl - marginSeconds) * 1000) expect(row.tokenCalls).toBe(1);
+			else expect(row.tokenCalls).toBeLessThanOrEqual(Math.ceil(row.ms / ((ttl - marginSeconds) * 1000)) + 1);
+		}
+	});
+});
+
 describe("HTTP Request with the credential (n8n's own refresh), in regular mode", () => {
 	it('pays failed API calls at every expiry, and keeps the grant only where n8n serialises its refreshes', () => {
 		const summary = summaryOf(run, 'n8nRefresh');
