@@ -136,7 +136,7 @@ function scaleOutSection(s) {
 		`n8n ${first.n8nVersion}, regular mode (one \`n8n start\`, SQLite) and queue mode (main + ${c.workers} \`n8n worker --concurrency=${c.concurrency}\`, ` +
 			`PostgreSQL and Redis of their own), one after the other. Each mode: the four workflows behind production webhooks, each with its own local IDCS ` +
 			`(access tokens of **${c.ttl} s**, single-use rotating refresh tokens); **${c.bursts} bursts of ${c.size} executions at once** per workflow, ` +
-			`each burst after every access token expired. The node's expiry margin is ${c.marginSeconds} s. The field source gets the same refresh token in every execution; the client credentials grant uses none.`,
+			`each burst after that workflow's access token expired. The node's expiry margin is ${c.marginSeconds} s. The field source gets the same refresh token in every execution; the client credentials grant uses none.`,
 		'',
 		table(
 			[
@@ -152,6 +152,7 @@ function scaleOutSection(s) {
 				'Grant alive after',
 			],
 			rows,
+			['l', 'l', 'r', 'l', 'l', 'r', 'r', 'l', 'r', 'l'],
 		),
 		'',
 		queue
