@@ -10,7 +10,6 @@ const fs = require('fs');
 const path = require('path');
 
 const n8n = require('./n8n');
-const { activateArgs, executionsPerWorker, startQueueMode } = require('./n8n');
 const local = require('./local-idcs');
 const reaper = require('./services/reaper');
 const wf = require('./workflows');
@@ -390,7 +389,7 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 		let workerCounts;
 		let psql;
 		if (mode === 'queue') {
-			server = await startQueueMode(folder, {
+			server = await n8n.startQueueMode(folder, {
 				log,
 				workers: config.workers,
 				concurrency: config.concurrency,
@@ -403,12 +402,12 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 					await publishWorkflows(setup.workflows.map((w) => w.id));
 				},
 			});
-			workerCounts = () => executionsPerWorker(server.workers);
+			workerCounts = () => n8n.executionsPerWorker(server.workers);
 			psql = server.postgres.psql;
 		} else {
 			await n8n.importCredentials(folder, setup.credentials);
 			await n8n.importWorkflows(folder, setup.workflows);
-			for (const workflow of setup.workflows) await n8n.n8nCliOrThrow(folder, activateArgs(version, workflow.id));
+			for (const workflow of setup.workflows) await n8n.n8nCliOrThrow(folder, n8n.activateArgs(version, workflow.id));
 			server = await n8n.startN8n(folder, { env: { ...env, FST_WORKER: 'main' } });
 			reaper.guardGroup(server.process.pid);
 		}
