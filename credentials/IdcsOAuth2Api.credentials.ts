@@ -117,6 +117,15 @@ export class IdcsOAuth2Api implements ICredentialType {
 				'Optional. The PEM certificate uploaded to the application: its SHA-1 thumbprint is sent as x5t when no Key ID is given',
 		},
 		{
+			displayName: 'Assertion Audience',
+			name: 'assertionAudience',
+			type: 'string',
+			default: '',
+			placeholder: 'https://identity.oraclecloud.com/',
+			description:
+				'Optional. The aud of the signed assertions. Empty sends both audiences Oracle documents: https://identity.oraclecloud.com/ and the Identity Domain URL. Set it only if the tenant expects something else; separate several values with spaces.',
+		},
+		{
 			displayName: 'Grant Type',
 			name: 'grantType',
 			type: 'hidden',

@@ -136,7 +136,7 @@ test('Get User Assertion Token with a client assertion: both JWTs signed with th
 	expect(claims(request.body.assertion)).toMatchObject({
 		sub: 'ofs.technician',
 		iss: idcs.clients.signed.clientId,
-		aud: 'https://identity.oraclecloud.com/',
+		aud: ['https://identity.oraclecloud.com/', idcs.issuer, `${idcs.issuer}/`],
 	});
 	expect(claims(request.body.client_assertion)).toMatchObject({
 		sub: idcs.clients.signed.clientId,

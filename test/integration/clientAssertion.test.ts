@@ -97,7 +97,7 @@ describe('Client Assertion against the local IDCS', () => {
 		expect(payload).toEqual({
 			iss: client.clientId,
 			sub: client.clientId,
-			aud: 'https://identity.oraclecloud.com/',
+			aud: ['https://identity.oraclecloud.com/', issuer, `${issuer}/`],
 			iat: expect.any(Number),
 			exp: (payload.iat as number) + 300,
 			jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -204,6 +204,110 @@ describe('Client Assertion against the local IDCS', () => {
 		});
 		expect(request.body).not.toHaveProperty('client_secret');
 	});
+});
+
+describe('a credential with a private key and no secret', () => {
+	async function viaDefault(parameters: INodeParameters) {
+		const [[item]] = await runNode({
+			nodeType: node,
+			// Client Authentication left at its default, "As Set in the Credential".
+			parameters,
+			credential: credentialFor(),
+		});
+		const [request] = await lastRequests(1);
+		return { output: item.json, request };
+	}
+
+	it.each([
+		['Get Client Credentials Token', { operation: 'getClientCredentialsToken' }, 'client_credentials'],
+		[
+			'Refresh Access Token from a field',
+			{ operation: 'refreshAccessToken', refreshTokenSource: 'parameter' },
+			'refresh_token',
+		],
+	])('signs a client assertion by default: %s', async (_what, parameters, grantType) => {
+		const refreshToken = await mintRefreshToken('signed' as never);
+		const { output, request } = await viaDefault({ ...parameters, refreshToken, options: { reuseToken: false } });
+		expect(output).toMatchObject({ token_type: 'Bearer', from_cache: false });
+		expect(request).toMatchObject({ grantType, status: 200, clientAuth: 'client_assertion' });
+		expect(request.body!.client_assertion_type).toBe(CLIENT_ASSERTION_TYPE);
+		expect(request.headers.authorization).toBeUndefined();
+	});
+
+	it('signs a client assertion by default: Get User Assertion Token', async () => {
+		const before = (await tokenRequestsOf(client.clientId, JWT_BEARER)).length;
+		const [[item]] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'getUserAssertionToken', userName: 'ofs.dispatcher', options: { reuseToken: false } },
+			credential: credentialFor(),
+		});
+		const [request] = (await tokenRequestsOf(client.clientId, JWT_BEARER)).slice(before);
+		expect(item.json).toMatchObject({ token_type: 'Bearer', from_cache: false });
+		expect(request).toMatchObject({ status: 200, clientAuth: 'client_assertion' });
+		expect(Object.keys(request.body!)).toEqual([
+			'grant_type',
+			'assertion',
+			'scope',
+			'client_assertion_type',
+			'client_assertion',
+		]);
+	});
+
+	it('signs a client assertion by default: Exchange Authorization Code', async () => {
+		const authorize = new URL(`${issuer}/oauth2/v1/authorize`);
+		authorize.search = new URLSearchParams({
+			response_type: 'code',
+			client_id: client.clientId,
+			redirect_uri: REDIRECT_URI,
+			scope: `${RESOURCE_SCOPE} offline_access`,
+		}).toString();
+		const { code } = await authorizeHeadlessly(authorize.href);
+		const { output, request } = await viaDefault({
+			operation: 'exchangeAuthorizationCode',
+			authorizationCode: code,
+			redirectUri: REDIRECT_URI,
+		});
+		expect(output).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
+		expect(request).toMatchObject({ grantType: 'authorization_code', status: 200, clientAuth: 'client_assertion' });
+	});
+
+	it('chosen explicitly as Basic, says the key is there and which choice uses it', async () => {
+		const before = (await ownRequests()).length;
+		const [[item]] = await runNode({
+			nodeType: node,
+			parameters: { operation: 'getClientCredentialsToken', clientAuthentication: 'basic' },
+			credential: credentialFor(),
+			continueOnFail: true,
+		});
+		expect(item.json).toEqual({
+			error: 'The credential has no client secret',
+			description:
+				'Basic header and body fields both send the client secret. The credential holds a private key: choose Client Authentication "Client Assertion (Private Key)" or "As Set in the Credential", or fill in the Client Secret.',
+		});
+		expect((await ownRequests()).length).toBe(before);
+	});
+});
+
+describe('Client Assertion on a credential that also holds a secret', () => {
+	it.each(['header', 'body'])(
+		'sends the assertion alone: no secret in the body, no Basic header (credential authentication %s)',
+		async (authentication) => {
+			const [[item]] = await runNode({
+				nodeType: node,
+				parameters: {
+					operation: 'getClientCredentialsToken',
+					clientAuthentication: 'clientAssertion',
+					options: { reuseToken: false },
+				},
+				credential: credentialFor({}, { clientSecret: 'a-secret-that-stays-home', authentication }),
+			});
+			const [request] = await lastRequests(1);
+			expect(item.json).toMatchObject({ token_type: 'Bearer', from_cache: false });
+			expect(Object.keys(request.body!)).toEqual(['grant_type', 'scope', 'client_assertion_type', 'client_assertion']);
+			expect(request.headers.authorization).toBeUndefined();
+			expect(request.status).toBe(200);
+		},
+	);
 });
 
 describe('Client Assertion refuses bad keys before anything is sent', () => {

@@ -76,9 +76,8 @@ describe('the local IDCS checks client assertions as IDCS does', () => {
 
 	it.each([
 		['the token endpoint', () => `${issuer}/oauth2/v1/token`],
-		['the server URL', () => issuer],
-		['another audience', () => 'https://idcs-other.identity.oraclecloud.com'],
-	])('refuses an audience other than IDCS: %s', async (_what, audience) => {
+		['another identity domain', () => 'https://idcs-other.identity.oraclecloud.com'],
+	])('refuses an audience other than IDCS in either reading: %s', async (_what, audience) => {
 		expect(await clientCredentialsWith(byAlias.sign(claims({ aud: audience() })))).toEqual(
 			refused('audience (aud) must equal the endpoint url, issuer identifier or token endpoint url'),
 		);

@@ -110,7 +110,7 @@ describe('Get User Assertion Token against the local IDCS', () => {
 			expect(payload).toEqual({
 				iss: client.clientId,
 				sub: 'ofs.dispatcher',
-				aud: 'https://identity.oraclecloud.com/',
+				aud: ['https://identity.oraclecloud.com/', issuer, `${issuer}/`],
 				iat: expect.any(Number),
 				exp: (payload.iat as number) + 300,
 				jti: expect.any(String),
@@ -219,7 +219,9 @@ describe('Get User Assertion Token against the local IDCS', () => {
 		await expect(run(grantClients.service, {}, { extra: { signingPrivateKey: '' } })).rejects.toMatchObject({
 			message: 'No private key to sign the assertion with',
 		});
-		await expect(run(grantClients.service, {}, { extra: { clientSecret: '' } })).rejects.toMatchObject({
+		await expect(
+			run(grantClients.service, { clientAuthentication: 'none' }, { extra: { clientSecret: '' } }),
+		).rejects.toMatchObject({
 			message: 'The user assertion grant needs a client secret or a client assertion',
 		});
 		expect((await tokenRequestsOf(grantClients.service.clientId, JWT_BEARER)).slice(before)).toHaveLength(1);
@@ -265,7 +267,11 @@ describe('the local IDCS checks user assertions as IDCS does', () => {
 	it.each([
 		['expired', { iat: now() - 400, exp: now() - 100 }, 'the assertion has expired'],
 		['long-lived', { exp: now() + 3600 }, 'the assertion may live 600 s at most'],
-		['for another audience', { aud: `${issuer}/oauth2/v1/token` }, 'aud must be https://identity.oraclecloud.com/'],
+		[
+			'for another audience',
+			{ aud: `${issuer}/oauth2/v1/token` },
+			`aud must include https://identity.oraclecloud.com/ or ${issuer} or ${issuer}/`,
+		],
 		['issued by another client', { iss: grantClients.signed.clientId }, 'iss must be the client ID'],
 	])('refuses an assertion %s', async (_what, overrides, detail) => {
 		expect(await grantWith(sign(overrides))).toEqual(refused(detail));

@@ -3,6 +3,23 @@
 import { verify } from 'node:crypto';
 
 export const IDCS_AUDIENCE = 'https://identity.oraclecloud.com/';
+
+/**
+ * Oracle documents the assertion audience two ways: older IDCS pages `https://identity.oraclecloud.com/`
+ * (classic), the OCI IAM identity-domain page the domain URL, `https://<domainURL>` in its text and with a
+ * trailing slash in its sample (domain). `either` accepts both readings, as a tenant might.
+ */
+export const AUDIENCE_READINGS = Object.freeze(['classic', 'domain', 'either']);
+
+/** The `aud` values one of which an assertion must hold, for a reading and the domain's URL. */
+export function acceptedAudiences(reading, issuer) {
+	const classic = [IDCS_AUDIENCE];
+	const domain = [issuer, `${issuer}/`];
+	if (reading === 'classic') return new Set(classic);
+	if (reading === 'domain') return new Set(domain);
+	if (reading === 'either') return new Set([...classic, ...domain]);
+	throw new TypeError(`the assertion audience reading must be one of ${AUDIENCE_READINGS.join(', ')}, not ${reading}`);
+}
 /** Longer-lived assertions are refused: they should live a few minutes. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 
@@ -44,10 +61,12 @@ export function checkSignature({ header, signingInput, signature }, certificates
 	}
 }
 
-/** Checks the claims IDCS checks: aud, exp in the future and short, iat, and a jti. */
-export function checkClaims(payload, now = Math.floor(Date.now() / 1000)) {
+/** Checks the claims IDCS checks: aud one of `accepted`, exp in the future and short, iat, and a jti. */
+export function checkClaims(payload, accepted, now = Math.floor(Date.now() / 1000)) {
 	const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-	if (!audiences.includes(IDCS_AUDIENCE)) throw new AssertionError(`aud must be ${IDCS_AUDIENCE}`);
+	if (!audiences.some((audience) => accepted.has(audience))) {
+		throw new AssertionError(`aud must include ${[...accepted].join(' or ')}`);
+	}
 	if (typeof payload.exp !== 'number' || payload.exp <= now) throw new AssertionError('the assertion has expired');
 	const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
 	if (payload.exp - issuedAt > MAX_ASSERTION_LIFETIME_SECONDS) {

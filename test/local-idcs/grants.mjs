@@ -1,7 +1,7 @@
 // The local IDCS's grants beyond the authorization code and refresh token, and client assertions:
 // the clients that use them, and what oidc-provider needs to serve them as IDCS does. Hooked into
 // server.mjs.
-import { AssertionError, IDCS_AUDIENCE, checkClaims, checkSignature, decodeJwt } from './assertions.mjs';
+import { AssertionError, acceptedAudiences, checkClaims, checkSignature, decodeJwt } from './assertions.mjs';
 import { makeSigningKey } from './signingKeys.mjs';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -74,7 +74,7 @@ export function grantClientMetadata(client) {
 async function checkClientAssertion(ctx, claims, header, client) {
 	try {
 		checkSignature(decodeJwt(ctx.oidc.params.client_assertion), SIGNING_KEYS.get(client.clientId) ?? []);
-		checkClaims(claims);
+		checkClaims(claims, ctx.oidc.clientJwtAuthExpectedAudience());
 	} catch (error) {
 		if (error instanceof AssertionError) throw new errors.InvalidClientAuth(error.message);
 		throw error;
@@ -101,7 +101,7 @@ async function userAssertionGrant(ctx) {
 	try {
 		jwt = decodeJwt(params.assertion);
 		checkSignature(jwt, SIGNING_KEYS.get(client.clientId) ?? []);
-		checkClaims(jwt.payload);
+		checkClaims(jwt.payload, ctx.oidc.clientJwtAuthExpectedAudience());
 	} catch (error) {
 		if (error instanceof AssertionError) throw refuse(error.message);
 		throw error;
@@ -124,12 +124,16 @@ async function userAssertionGrant(ctx) {
 	ctx.body = { access_token: await token.save(), token_type: 'Bearer', expires_in: token.expiration, scope };
 }
 
-/** What oidc-provider cannot be configured for: IDCS's one audience for client assertions. */
-export async function installGrants(provider) {
+/**
+ * What oidc-provider cannot be configured for: IDCS's audience for client and user assertions, in the
+ * reading `assertionAudience` names (see AUDIENCE_READINGS), and the user assertion grant.
+ */
+export async function installGrants(provider, { assertionAudience = 'either' } = {}) {
+	const accepted = acceptedAudiences(assertionAudience, provider.issuer);
 	// Imported here, after server.mjs, whose import keeps oidc-provider's Node version notice quiet.
 	({ errors } = await import('oidc-provider'));
 	provider.registerGrantType(JWT_BEARER, userAssertionGrant, ['assertion', 'scope']);
-	provider.OIDCContext.prototype.clientJwtAuthExpectedAudience = () => new Set([IDCS_AUDIENCE]);
+	provider.OIDCContext.prototype.clientJwtAuthExpectedAudience = () => accepted;
 	// oidc-provider keeps the reason for a refused assertion to itself; say it, so that tests can tell
 	// an expired assertion from a replayed one or a wrong key.
 	provider.on('grant.error', (ctx, error) => {

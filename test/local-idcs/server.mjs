@@ -255,6 +255,8 @@ function ofsUnauthorized(ctx, detail) {
  * @param {number} [options.refreshTokenTtl=604800] seconds
  * @param {string[]} [options.redirectUris] registered for every client in addition to DEFAULT_REDIRECT_URIS
  * @param {string[]} [options.scopes] accepted in addition to openid, offline_access and RESOURCE_SCOPES
+ * @param {'classic'|'domain'|'either'} [options.assertionAudience='either'] the reading of Oracle's
+ *   assertion audience enforced (see AUDIENCE_READINGS in assertions.mjs)
  */
 export async function startLocalIdcs(options = {}) {
 	const config = {
@@ -268,6 +270,10 @@ export async function startLocalIdcs(options = {}) {
 	let sequence = 0;
 
 	const server = http.createServer();
+	// Idle connections are for the client to close. With Node's 5 s default the server closes a socket
+	// a client may be reusing just then (under load, a test's fetch fails with "other side closed");
+	// every client here (undici, n8n's agents) lets an idle socket go well before a minute.
+	server.keepAliveTimeout = 65_000;
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -603,7 +609,7 @@ export async function startLocalIdcs(options = {}) {
 		return next();
 	}
 
-	await installGrants(provider);
+	await installGrants(provider, { assertionAudience: options.assertionAudience });
 	const fieldService = createFieldService({ accessTokenTtl: () => config.accessTokenTtl });
 	provider.use(fieldService.routes);
 	provider.use(grantAdminRoutes);
@@ -687,6 +693,7 @@ async function main() {
 			'refresh-token-ttl': { type: 'string' },
 			'redirect-uri': { type: 'string', multiple: true, default: [] },
 			scope: { type: 'string', multiple: true, default: [] },
+			'assertion-audience': { type: 'string', default: 'either' },
 		},
 	});
 	// stdout carries only the ready line; oidc-provider's notices use console.info.
@@ -699,6 +706,7 @@ async function main() {
 		refreshTokenTtl: values['refresh-token-ttl'],
 		redirectUris: values['redirect-uri'],
 		scopes: values.scope,
+		assertionAudience: values['assertion-audience'],
 	});
 	process.stdout.write(
 		`${JSON.stringify({ ready: true, issuer: idcs.issuer, port: idcs.port, clients: idcs.clients })}\n`,

@@ -68,7 +68,7 @@ describe('clientAssertion', () => {
 		expect(claims).toEqual({
 			iss: 'client-id',
 			sub: 'client-id',
-			aud: 'https://identity.oraclecloud.com/',
+			aud: ['https://identity.oraclecloud.com/', 'https://idcs.example.com', 'https://idcs.example.com/'],
 			iat: 1795687200,
 			exp: 1795687500,
 			jti: expect.any(String),
@@ -123,7 +123,7 @@ describe('the user assertion grant', () => {
 		expect(payload).toEqual({
 			iss: 'client-id',
 			sub: 'ofs.dispatcher',
-			aud: 'https://identity.oraclecloud.com/',
+			aud: ['https://identity.oraclecloud.com/', 'https://idcs.example.com', 'https://idcs.example.com/'],
 			iat: 1000,
 			exp: 1300,
 			jti: expect.any(String),

@@ -28,6 +28,8 @@ export interface IdcsCredential {
 	signingPrivateKey: string;
 	signingKeyId: string;
 	publicCertificate: string;
+	/** The tenant's own `aud` values for signed assertions; empty: both of Oracle's readings. */
+	assertionAudience: string[];
 }
 
 export type ClientAuthenticationChoice = 'credential' | 'basic' | 'body' | 'none' | 'clientAssertion';
@@ -51,6 +53,7 @@ export async function readCredential(ctx: IExecuteFunctions, itemIndex: number):
 		signingPrivateKey: typeof data.signingPrivateKey === 'string' ? data.signingPrivateKey : '',
 		signingKeyId: text('signingKeyId'),
 		publicCertificate: text('publicCertificate'),
+		assertionAudience: text('assertionAudience').split(/[\s,]+/).filter(Boolean),
 	};
 }
 
@@ -82,7 +85,8 @@ export function credentialSecrets(credential: IdcsCredential): string[] {
 
 /**
  * The client authentication the user chose, over the credential's id and secret. `credential`
- * follows the credential's own setting, and a credential without secret is a public client.
+ * follows the credential's own setting; a credential without secret signs a client assertion when it
+ * holds a private key, and is a public client otherwise.
  */
 export function clientAuthenticationFor(
 	ctx: IExecuteFunctions,
@@ -97,13 +101,22 @@ export function clientAuthenticationFor(
 			itemIndex,
 		});
 	}
-	const method = choice === 'credential' ? (clientSecret ? credential.authentication : 'none') : choice;
+	const fromCredential = clientSecret
+		? credential.authentication
+		: credential.signingPrivateKey.trim()
+			? 'clientAssertion'
+			: 'none';
+	const method = choice === 'credential' ? fromCredential : choice;
 	if (method === 'none') return none(clientId);
-	if (method === 'clientAssertion') return clientAssertion(clientId, credentialSigningKey(credential));
+	if (method === 'clientAssertion') {
+		// One method only (RFC 6749 2.3): a secret the credential also holds is not sent beside the assertion.
+		return clientAssertion(clientId, credentialSigningKey(credential), { audience: credential.assertionAudience });
+	}
 	if (!clientSecret) {
 		throw new NodeOperationError(ctx.getNode(), 'The credential has no client secret', {
-			description:
-				'Basic header and body fields both send the client secret. Fill it in the credential, or choose "None (Public Client)" for a Mobile Application.',
+			description: credential.signingPrivateKey.trim()
+				? 'Basic header and body fields both send the client secret. The credential holds a private key: choose Client Authentication "Client Assertion (Private Key)" or "As Set in the Credential", or fill in the Client Secret.'
+				: 'Basic header and body fields both send the client secret. Fill it in the credential, or choose "None (Public Client)" for a Mobile Application.',
 			itemIndex,
 		});
 	}

@@ -8,8 +8,8 @@ export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_
 export interface ClientAuthentication {
 	readonly method: ClientAuthenticationMethod;
 	readonly clientId: string;
-	/** Adds what the method sends to the form body and the headers of a token request. */
-	apply(form: URLSearchParams, headers: Record<string, string>): void;
+	/** Adds what the method sends to the form body and the headers of a request to `tokenEndpoint`. */
+	apply(form: URLSearchParams, headers: Record<string, string>, tokenEndpoint: string): void;
 	/**
 	 * The values that must never appear in an error or a log: each secret the method sends, and each
 	 * value it derives from one (redact adds their encodings).

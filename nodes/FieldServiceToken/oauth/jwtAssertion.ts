@@ -2,8 +2,22 @@ import { X509Certificate, createHash, createPrivateKey, randomUUID, sign, type K
 
 import { OAuthError } from './errors';
 
-/** The audience IDCS expects in user and client assertions (Oracle: "Client/User JWT Assertion"). */
+/** The audience older IDCS pages give for user and client assertions (Oracle: "Client/User JWT Assertion"). */
 export const IDCS_AUDIENCE = 'https://identity.oraclecloud.com/';
+
+/**
+ * The `aud` of an IDCS user or client assertion. Oracle documents it two ways: older IDCS pages say
+ * `https://identity.oraclecloud.com/`; the OCI IAM identity-domain page says the domain URL
+ * (`https://<domainURL>`) must be one of the values, its sample writing it with a trailing slash.
+ * An array holding all of them (RFC 7519 4.1.3: one match is enough) satisfies every reading. A
+ * tenant that wants something else names its own audience, which is sent as given.
+ */
+export function idcsAssertionAudience(tokenEndpoint: string, audience: readonly string[] = []): string | string[] {
+	const given = [...new Set(audience.map((value) => value.trim()).filter(Boolean))];
+	if (given.length) return given.length === 1 ? given[0] : given;
+	const domain = new URL(tokenEndpoint).origin;
+	return [IDCS_AUDIENCE, domain, `${domain}/`];
+}
 
 /** How long an assertion is valid: IDCS wants a short exp, and each call signs a new one. */
 export const ASSERTION_LIFETIME_SECONDS = 300;
@@ -111,7 +125,7 @@ export function signingKey(input: SigningKeyInput): SigningKey {
 export interface AssertionClaims {
 	issuer: string;
 	subject: string;
-	audience: string;
+	audience: string | string[];
 	now?: number;
 	lifetimeSeconds?: number;
 }

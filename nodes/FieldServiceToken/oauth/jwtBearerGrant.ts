@@ -1,7 +1,7 @@
 import type { ClientAuthentication } from './clientAuthentication';
 import { OAuthError } from './errors';
 import type { HttpRequest } from './http';
-import { IDCS_AUDIENCE, assertionClaims, type SigningKey } from './jwtAssertion';
+import { assertionClaims, idcsAssertionAudience, type SigningKey } from './jwtAssertion';
 import type { StatelessGrant } from './statelessGrant';
 import { checkEndpointUrl } from './tokenEndpoint';
 import { DEFAULT_TIMEOUT_MS, checkTimeout, tokenRequest } from './tokenRequest';
@@ -16,21 +16,23 @@ export interface UserAssertionGrant {
 	/** The application's key, whose certificate is uploaded to it: signs the user assertion. */
 	signingKey: SigningKey;
 	clientAuthentication: ClientAuthentication;
+	/** The tenant's own `aud` values; empty: both of Oracle's readings (see idcsAssertionAudience). */
+	audience?: readonly string[];
 	timeoutMs?: number;
 	now?: () => number;
 }
 
 /**
  * `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` (RFC 7523 2.1) with a user assertion
- * signed by the application: `iss` = client ID, `sub` = the user, `aud` = IDCS. Signed anew for
- * each request.
+ * signed by the application: `iss` = client ID, `sub` = the user, `aud` = IDCS (see
+ * idcsAssertionAudience). Signed anew for each request.
  */
 export function jwtBearerGrantRequest(grant: UserAssertionGrant): HttpRequest {
 	const assertion = grant.signingKey.sign(
 		assertionClaims({
 			issuer: grant.clientAuthentication.clientId,
 			subject: grant.userName.trim(),
-			audience: IDCS_AUDIENCE,
+			audience: idcsAssertionAudience(grant.tokenEndpoint, grant.audience),
 			now: grant.now?.(),
 		}),
 	);
@@ -45,7 +47,7 @@ export function jwtBearerGrantRequest(grant: UserAssertionGrant): HttpRequest {
 const USER_ASSERTION_ERRORS: StatelessGrant['errors'] = {
 	invalid_grant: {
 		message: 'IDCS did not accept the user assertion',
-		hint: "Check that the user name is an active user of the identity domain, that the certificate of the Private Key is uploaded to the application (client type Trusted) under the Key ID's alias, and that n8n's clock is right (the assertion is valid for 5 minutes).",
+		hint: "Check that the user name is an active user of the identity domain, that the certificate of the Private Key is uploaded to the application (client type Trusted) under the Key ID's alias, that n8n's clock is right (the assertion is valid for 5 minutes), and that the tenant accepts the audience: the assertion's aud is https://identity.oraclecloud.com/ and the identity domain URL unless the credential's Assertion Audience says otherwise.",
 	},
 	unauthorized_client: {
 		message: 'The IDCS application is not allowed to use the JWT assertion grant',

@@ -40,7 +40,7 @@ export function tokenRequest(
 		if (value !== undefined && value !== '') form.set(name, value);
 	}
 	const headers: Record<string, string> = { 'Content-Type': FORM_CONTENT_TYPE };
-	clientAuthentication.apply(form, headers);
+	clientAuthentication.apply(form, headers, url);
 	return {
 		method: 'POST',
 		url,

@@ -19,7 +19,7 @@ const clientAuthenticationOptions: INodeProperties['options'] = [
 		name: 'As Set in the Credential',
 		value: 'credential',
 		description:
-			'Basic header or body fields as the credential says; a credential without secret sends its client ID only',
+			'Basic header or body fields as the credential says; without secret, a client assertion if the credential holds a private key, else the client ID only',
 	},
 	{
 		name: 'Basic Auth Header',

@@ -29,9 +29,9 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
 	const authentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
 	if (authentication.method === 'none') {
-		throw new NodeOperationError(ctx.getNode(), 'The client credentials grant needs a client secret', {
+		throw new NodeOperationError(ctx.getNode(), 'The client credentials grant needs a client secret or a private key', {
 			description:
-				'Only a Confidential Application can use client credentials. Fill in the Client Secret of the IDCS application in the credential.',
+				'Only a Confidential Application can use client credentials. Fill in the Client Secret of the IDCS application in the credential, or its Private Key (the certificate uploaded to the application) for a client assertion.',
 			itemIndex,
 		});
 	}

@@ -43,7 +43,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 			'The user assertion grant needs a client secret or a client assertion',
 			{
 				description:
-					'IDCS authenticates the application beside the user assertion. Fill in the Client Secret of the IDCS application in the credential, or choose Client Assertion (Private Key).',
+					'IDCS authenticates the application beside the user assertion. Fill in the Client Secret of the IDCS application in the credential, or choose Client Assertion (Private Key) with the private key the user assertion is signed with.',
 				itemIndex,
 			},
 		);
@@ -51,6 +51,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 	const grant = userAssertionGrant({
 		tokenEndpoint: credential.accessTokenUrl,
 		userName: String(ctx.getNodeParameter('userName', itemIndex, '')),
+		audience: credential.assertionAudience,
 		scope: resourceScope(ctx, options, credential, itemIndex),
 		signingKey: credentialSigningKey(credential),
 		clientAuthentication: authentication,
