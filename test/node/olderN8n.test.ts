@@ -47,18 +47,24 @@ function olderN8nContext(continueOnFail: boolean): IExecuteFunctions {
 }
 
 describe('an operation the node does not have', () => {
-	it('says which operations there are and how to call an API instead (n8n adds "Custom API Call")', async () => {
-		const context = olderN8nContext(false);
-		const getNodeParameter = context.getNodeParameter;
-		context.getNodeParameter = ((name: string, index: number, fallback?: unknown) =>
-			name === 'operation'
-				? '__CUSTOM_API_CALL__'
-				: getNodeParameter(name, index, fallback)) as IExecuteFunctions['getNodeParameter'];
-		await expect(new FieldServiceToken().execute.call(context)).rejects.toMatchObject({
-			message: 'The operation "__CUSTOM_API_CALL__" is not one of this node\'s',
-			description: expect.stringContaining('use an HTTP Request node'),
-		});
-	});
+	// Names inherited by every object ("constructor", "toString", "__proto__") name no operation either.
+	it.each(['__CUSTOM_API_CALL__', 'constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+		'says which operations there are and how to call an API instead: %s',
+		async (operation) => {
+			const context = olderN8nContext(false);
+			const getNodeParameter = context.getNodeParameter;
+			context.getNodeParameter = ((name: string, index: number, fallback?: unknown) =>
+				name === 'operation'
+					? operation
+					: getNodeParameter(name, index, fallback)) as IExecuteFunctions['getNodeParameter'];
+			const error = await new FieldServiceToken().execute.call(context).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error).toMatchObject({
+				message: `The operation "${operation}" is not one of this node's`,
+				description: expect.stringContaining('use an HTTP Request node'),
+			});
+		},
+	);
 });
 
 describe('the credential source on an n8n without helpers.refreshOAuth2Token', () => {

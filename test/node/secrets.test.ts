@@ -6,6 +6,7 @@ import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-work
 import { FieldServiceToken } from '../../nodes/FieldServiceToken/FieldServiceToken.node';
 import { toNodeError } from '../../nodes/FieldServiceToken/n8n/errors';
 import { credentialStore, runNode } from '../support/n8nExecution';
+import { selfSignedCertificate } from '../support/selfSignedCertificate';
 
 // A token endpoint that quotes the request it got (its Authorization header, its body, and the
 // body's decoded values) in its error, driven through the node in n8n-core's real context: every
@@ -242,31 +243,58 @@ describe('the last line of defence: an error the node does not expect', () => {
 	});
 
 	// A hand-made context: no real failure of n8n-core quotes a credential's secret, so one stands in
-	// for whatever unexpected error an operation may meet once it has read the credential.
-	it("is redacted for the credential's secrets in every operation, also one that sends none", async () => {
-		const context = {
-			getInputData: () => [{ json: {} }],
-			getNode: () => node,
-			getNodeParameter: (name: string, _index: number, fallback?: unknown) => {
-				if (name === 'operation') return 'buildAuthorizationRequest';
-				if (name === 'redirectUri') throw new Error(`unexpected: ${CLIENT_SECRET} Basic ${BASIC} ${REFRESH_TOKEN}`);
-				return fallback;
-			},
-			getCredentials: async () => ({
-				domainUrl: 'https://idcs-a.identity.oraclecloud.com',
-				clientId: CLIENT_ID,
-				clientSecret: CLIENT_SECRET,
-				authUrl: 'https://idcs-a.identity.oraclecloud.com/oauth2/v1/authorize',
-				accessTokenUrl: 'https://idcs-a.identity.oraclecloud.com/oauth2/v1/token',
-				oauthTokenData: { access_token: STORED_ACCESS_TOKEN, refresh_token: REFRESH_TOKEN },
-			}),
-			continueOnFail: () => true,
-			helpers: {},
-		} as unknown as IExecuteFunctions;
-		const [[item]] = await new FieldServiceToken().execute.call(context);
-		expect(item).toEqual({
-			json: { error: 'unexpected: [redacted] Basic [redacted] [redacted]' },
-			pairedItem: { item: 0 },
-		});
-	});
+	// for whatever unexpected error an operation may meet once it has read the credential: here a
+	// parameter read after the credential throws an error quoting every secret it holds.
+	const PRIVATE_KEY = selfSignedCertificate().key;
+	const IDCS_CREDENTIAL = {
+		domainUrl: 'https://idcs-a.identity.oraclecloud.com',
+		clientId: CLIENT_ID,
+		clientSecret: CLIENT_SECRET,
+		authUrl: 'https://idcs-a.identity.oraclecloud.com/oauth2/v1/authorize',
+		accessTokenUrl: 'https://idcs-a.identity.oraclecloud.com/oauth2/v1/token',
+		oauthTokenData: { access_token: STORED_ACCESS_TOKEN, refresh_token: REFRESH_TOKEN },
+		signingPrivateKey: PRIVATE_KEY,
+	};
+	const FIELD_SERVICE_CREDENTIAL = {
+		instanceUrl: 'https://localfs.fs.ocs.oraclecloud.com',
+		instance: 'localfs',
+		clientId: CLIENT_ID,
+		clientSecret: CLIENT_SECRET,
+		applicationId: 'n8n_integration',
+		signingPrivateKey: PRIVATE_KEY,
+	};
+	it.each([
+		{
+			operation: 'buildAuthorizationRequest',
+			failingParameter: 'redirectUri',
+			credential: IDCS_CREDENTIAL,
+			quoted: `${CLIENT_SECRET} Basic ${BASIC} ${REFRESH_TOKEN} ${STORED_ACCESS_TOKEN} ${PRIVATE_KEY}`,
+			expected: 'unexpected: [redacted] Basic [redacted] [redacted] [redacted] [redacted]',
+		},
+		{
+			operation: 'getFieldServiceToken',
+			failingParameter: 'fieldServiceGrant',
+			credential: FIELD_SERVICE_CREDENTIAL,
+			quoted: `${CLIENT_SECRET} ${PRIVATE_KEY}`,
+			expected: 'unexpected: [redacted] [redacted]',
+		},
+	])(
+		"is redacted for the credential's secrets, its private key included: $operation",
+		async ({ operation, failingParameter, credential, quoted, expected }) => {
+			const context = {
+				getInputData: () => [{ json: {} }],
+				getNode: () => node,
+				getNodeParameter: (name: string, _index: number, fallback?: unknown) => {
+					if (name === 'operation') return operation;
+					if (name === failingParameter) throw new Error(`unexpected: ${quoted}`);
+					return fallback;
+				},
+				getCredentials: async () => credential,
+				continueOnFail: () => true,
+				helpers: {},
+			} as unknown as IExecuteFunctions;
+			const [[item]] = await new FieldServiceToken().execute.call(context);
+			expect(item).toEqual({ json: { error: expected }, pairedItem: { item: 0 } });
+		},
+	);
 });

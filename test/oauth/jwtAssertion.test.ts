@@ -41,6 +41,12 @@ describe('signingKey', () => {
 		expect(key.header).toEqual({ alg: 'RS256', typ: 'JWT', x5t: Buffer.from(hex, 'hex').toString('base64url') });
 	});
 
+	it('sends kid alone when both a key ID and a certificate are given: the credential promises the Key ID', () => {
+		const key = signingKey({ privateKey, keyId: 'my-alias', certificate });
+		expect(key.header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'my-alias' });
+		expect(decode(key.sign({}).split('.')[0])).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'my-alias' });
+	});
+
 	it('reads a key pasted with literal \\n, as from an environment variable', () => {
 		expect(signingKey({ privateKey: privateKey.replace(/\n/g, '\\n'), keyId: 'a' }).sign({})).toMatch(
 			/^[\w-]+\.[\w-]+\.[\w-]+$/,
