@@ -66,6 +66,7 @@ describe('Oracle IDCS OAuth2 API credential', () => {
 			'signingPrivateKey',
 			'signingKeyId',
 			'publicCertificate',
+			'assertionAudience',
 		]);
 		const privateKey = credential.properties.find((p) => p.name === 'signingPrivateKey')!;
 		expect(privateKey.typeOptions).toMatchObject({ password: true });

@@ -182,7 +182,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 		const before = (await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).length;
 		await expect(
 			clientCredentialsToken({ clientId: grantClients.service.clientId, clientSecret: '' }),
-		).rejects.toMatchObject({ message: 'The client credentials grant needs a client secret' });
+		).rejects.toMatchObject({ message: 'The client credentials grant needs a client secret or a private key' });
 		await expect(clientCredentialsToken(grantClients.service, {}, { resourceScope: '' })).rejects.toMatchObject({
 			message: 'No scope to ask IDCS for',
 		});

@@ -145,7 +145,9 @@ describe('Get Field Service Token against the local Field Service', () => {
 		const [wrongKey] = await run({ fieldServiceGrant: 'jwtAssertion' }, { signingPrivateKey: otherKey });
 		expect(wrongKey).toEqual({
 			error: 'Field Service did not accept the assertion (invalid_grant)',
-			description: expect.stringContaining(`said: "the signature does not verify with the application's public key"`),
+			description: expect.stringMatching(
+				/ Field Service said: "the signature does not verify with the application's public key"$/,
+			),
 		});
 		expect(JSON.stringify(wrongKey)).not.toContain(otherKey.split('\n')[1]);
 
@@ -175,6 +177,38 @@ describe('Get Field Service Token against the local Field Service', () => {
 		);
 		expect((await run({}, { clientSecret: '' }))[0].error).toBe('The Field Service client ID or secret is empty');
 		expect(await newRequests(before)).toHaveLength(0);
+	});
+});
+
+describe('Dynamic Scope (ofsc_dynamic_scope)', () => {
+	it('limits the token to the request URLs given: the OFS API takes it there and nowhere else', async () => {
+		const before = (await fieldService()).requests.length;
+		const resources = `${issuer}/rest/ofscCore/v1/resources`;
+		const [limitedToResources] = await run({ options: { dynamicScope: resources } });
+		const [limitedToActivities] = await run({
+			fieldServiceGrant: 'jwtAssertion',
+			options: { dynamicScope: `${issuer}/rest/ofscCore/v1/activities/4225375 ${issuer}/rest/ofscCore/v1/users` },
+		});
+		expect(await callOfsApi(limitedToResources.authorization as string)).toBe(200);
+		expect(await callOfsApi(limitedToActivities.authorization as string)).toBe(401);
+		const requests = await newRequests(before);
+		expect(requests.map((r) => r.body.ofsc_dynamic_scope)).toEqual([
+			resources,
+			`${issuer}/rest/ofscCore/v1/activities/4225375 ${issuer}/rest/ofscCore/v1/users`,
+		]);
+		// A token limited to other requests is another token: never handed to a caller asking for the whole API.
+		const [whole] = await run();
+		expect(whole.from_cache).toBe(false);
+		expect(await callOfsApi(whole.authorization as string)).toBe(200);
+	});
+
+	it("says what to fix when Field Service refuses it, in Field Service's words", async () => {
+		const [refused] = await run({ options: { dynamicScope: 'activities' } });
+		expect(refused).toEqual({
+			error: 'Field Service did not accept the requested scope (invalid_scope)',
+			description:
+				'Check the Dynamic Scope option: one or more Field Service REST request URLs of this instance, separated by spaces. Field Service said: "ofsc_dynamic_scope: activities is not a REST request URL of this instance"',
+		});
 	});
 });
 

@@ -42,11 +42,31 @@ export function createFieldService({ accessTokenTtl }) {
 	const tokens = new Map();
 	const requests = [];
 
-	function issue(subject) {
+	function issue(subject, dynamicScope) {
 		const accessToken = randomBytes(32).toString('base64url');
 		const expiresIn = accessTokenTtl();
-		tokens.set(accessToken, { subject, expiresAt: epochSeconds() + expiresIn });
+		tokens.set(accessToken, { subject, dynamicScope, expiresAt: epochSeconds() + expiresIn });
 		return { access_token: accessToken, token_type: 'bearer', expires_in: expiresIn };
+	}
+
+	/**
+	 * `ofsc_dynamic_scope`: space-separated request URLs the token is limited to; the REST paths they
+	 * name, or undefined when none was asked for. A value that is no REST request URL is invalid_scope.
+	 */
+	function dynamicScopeOf(form) {
+		if (form.ofsc_dynamic_scope === undefined) return undefined;
+		return new Set(
+			String(form.ofsc_dynamic_scope)
+				.trim()
+				.split(/\s+/)
+				.map((value) => {
+					const url = URL.canParse(value) ? new URL(value) : undefined;
+					if (!url?.pathname.startsWith('/rest/')) {
+						throw new AssertionError(`ofsc_dynamic_scope: ${value} is not a REST request URL of this instance`);
+					}
+					return url.pathname;
+				}),
+		);
 	}
 
 	function applicationCredentialsValid(header) {
@@ -85,16 +105,25 @@ export function createFieldService({ accessTokenTtl }) {
 			: {};
 		const entry = { grantType: form.grant_type, body: form, authorization: ctx.get('authorization') || undefined };
 		requests.push(entry);
+		let dynamicScope;
+		try {
+			dynamicScope = dynamicScopeOf(form);
+		} catch (error) {
+			answer(ctx, 400, { error: 'invalid_scope', error_description: error.message });
+			entry.status = ctx.status;
+			entry.error = ctx.body.error;
+			return;
+		}
 		if (form.grant_type === 'client_credentials') {
 			if (!applicationCredentialsValid(ctx.get('authorization'))) {
 				ctx.set('WWW-Authenticate', 'Basic');
 				answer(ctx, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
 			} else {
-				answer(ctx, 200, issue(audience));
+				answer(ctx, 200, issue(audience, dynamicScope));
 			}
 		} else if (form.grant_type === JWT_BEARER) {
 			try {
-				answer(ctx, 200, issue(assertionSubject(form.assertion)));
+				answer(ctx, 200, issue(assertionSubject(form.assertion), dynamicScope));
 			} catch (error) {
 				if (!(error instanceof AssertionError)) throw error;
 				answer(ctx, 400, { error: 'invalid_grant', error_description: error.message });
@@ -116,12 +145,17 @@ export function createFieldService({ accessTokenTtl }) {
 			}
 			return next();
 		},
-		/** Whether the OFS REST API takes this Authorization header: a live token of the service, or Basic. */
-		accepts(authorization) {
+		/**
+		 * Whether the OFS REST API takes this Authorization header for a request to `path`: a live token
+		 * of the service (within its dynamic scope, if it has one), or Basic.
+		 */
+		accepts(authorization, path) {
 			const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
 			if (bearer) {
 				const token = tokens.get(bearer[1]);
-				return Boolean(token && token.expiresAt > epochSeconds());
+				return Boolean(
+					token && token.expiresAt > epochSeconds() && (!token.dynamicScope || token.dynamicScope.has(path)),
+				);
 			}
 			return applicationCredentialsValid(authorization);
 		},

@@ -470,7 +470,7 @@ export async function startLocalIdcs(options = {}) {
 		const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
 		const token =
 			match && ((await provider.AccessToken.find(match[1])) ?? (await provider.ClientCredentials.find(match[1])));
-		if ((!token || token.isExpired) && !fieldService.accepts(ctx.get('authorization'))) {
+		if ((!token || token.isExpired) && !fieldService.accepts(ctx.get('authorization'), ctx.path)) {
 			apiCounters.unauthorized += 1;
 			ofsUnauthorized(ctx, match ? 'The access token is invalid or has expired.' : 'No bearer access token.');
 			return;

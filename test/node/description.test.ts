@@ -32,14 +32,41 @@ describe('the node description', () => {
 		]);
 	});
 
-	it.each([['refreshAccessToken'], ['exchangeAuthorizationCode']])(
-		'offers %s a Timeout of 1 to 300 seconds, 30 by default',
-		(operation) => {
+	// The tooltip speaks of a refresh token or code only where the request spends one.
+	it.each([
+		[
+			'refreshAccessToken',
+			/^How long the whole call to the IDCS token endpoint .* IDCS may already have used its refresh token\.$/,
+		],
+		[
+			'exchangeAuthorizationCode',
+			/^How long the whole call to the IDCS token endpoint .* IDCS may already have used its authorization code\.$/,
+		],
+		[
+			'getClientCredentialsToken',
+			/^How long the whole call to the IDCS token endpoint .*; running the workflow again is safe\.$/,
+		],
+		[
+			'getUserAssertionToken',
+			/^How long the whole call to the IDCS token endpoint .*; running the workflow again is safe\.$/,
+		],
+		[
+			'getFieldServiceToken',
+			/^How long the whole call to Field Service's token service .*; running the workflow again is safe\.$/,
+		],
+	])(
+		'offers %s a Timeout of 1 to 300 seconds, 30 by default, with a tooltip for that operation',
+		(operation, tooltip) => {
 			const options = description.properties.find(
 				(p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes(operation),
 			)!;
 			const timeout = (options.options as INodeProperties[]).find((o) => o.name === 'timeoutSeconds');
-			expect(timeout).toMatchObject({ type: 'number', default: 30, typeOptions: { minValue: 1, maxValue: 300 } });
+			expect(timeout).toMatchObject({
+				type: 'number',
+				default: 30,
+				typeOptions: { minValue: 1, maxValue: 300 },
+				description: expect.stringMatching(tooltip),
+			});
 		},
 	);
 

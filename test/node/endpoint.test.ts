@@ -180,7 +180,7 @@ describe('a redirect from the token endpoint is never followed: the secrets go n
 			`The IDCS token endpoint answered with a redirect (HTTP ${status}) to 127.0.0.1:${target.port}, which was not followed`,
 		);
 		expect(error.description).toBe(
-			'A token request carries the client secret and a refresh token or code, so it is never sent on to another address. Set the Identity Domain URL to the address the OCI console shows as Domain URL, not one that redirects.',
+			'A token request carries what proves the client (its secret or a signed assertion), so it is never sent on to another address. Set the Identity Domain URL in the credential to the address the OCI console shows as Domain URL, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com, not one that redirects.',
 		);
 		expect(redirecting.requests).toHaveLength(1);
 		expect(redirecting.requests[0]).toMatch(/^POST \/oauth2\/v1\/token grant_type=/);

@@ -1,4 +1,5 @@
 import {
+	IDCS,
 	clientSecretBasic,
 	clientSecretPost,
 	none,
@@ -32,6 +33,7 @@ describe('client authentication of the refresh_token grant', () => {
 				body: 'grant_type=refresh_token&refresh_token=rt-1',
 				timeoutMs: 30_000,
 				maxResponseBytes: 1024 * 1024,
+				server: IDCS,
 			});
 		},
 	);

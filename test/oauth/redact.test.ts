@@ -40,7 +40,7 @@ describe('what each client authentication declares it sends, so that errors can 
 	it('Basic: the secret and the exact base64 of client_id:client_secret in its Authorization header', () => {
 		const basic = clientSecretBasic('client-1', SECRET);
 		const headers: Record<string, string> = {};
-		basic.apply(new URLSearchParams(), headers);
+		basic.apply(new URLSearchParams(), headers, 'https://idcs.example.com/oauth2/v1/token');
 		const headerValue = headers.Authorization.replace(/^Basic /, '');
 		expect(headerValue).toBe(Buffer.from(`client-1:${SECRET}`, 'utf8').toString('base64'));
 		expect(basic.secrets).toEqual([SECRET, headerValue]);
@@ -50,7 +50,7 @@ describe('what each client authentication declares it sends, so that errors can 
 	it("Body Fields: the secret (its encodings are redact's business)", () => {
 		const post = clientSecretPost('client-1', SECRET);
 		const form = new URLSearchParams();
-		post.apply(form, {});
+		post.apply(form, {}, 'https://idcs.example.com/oauth2/v1/token');
 		expect(post.secrets).toEqual([SECRET]);
 		expect(redact(`got ${form.toString()}`, post.secrets)).toBe('got client_id=client-1&client_secret=[redacted]');
 	});

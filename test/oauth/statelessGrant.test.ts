@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 
 import {
+	IDCS,
 	AccessTokenCache,
 	clientCredentialsGrant,
 	clientCredentialsGrantRequest,
@@ -48,6 +49,7 @@ describe('the client credentials grant request', () => {
 			body: 'grant_type=client_credentials&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall&client_id=client&client_secret=secret',
 			timeoutMs: 30_000,
 			maxResponseBytes: 1_048_576,
+			server: IDCS,
 		});
 		expect(FORM_CONTENT_TYPE).toBe('application/x-www-form-urlencoded;charset=UTF-8');
 	});

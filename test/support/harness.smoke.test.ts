@@ -161,6 +161,7 @@ describe('n8nExecution harness', () => {
 		expect(item.json).toEqual({
 			grantType: 'authorizationCode',
 			authUrl: 'https://idcs-1.identity.oraclecloud.com/oauth2/v1/authorize',
+			assertionAudience: '',
 			accessTokenUrl: 'https://idcs-1.identity.oraclecloud.com/oauth2/v1/token',
 			clientId: 'id',
 			clientCredentialType: 'clientSecret',

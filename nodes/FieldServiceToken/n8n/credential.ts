@@ -53,7 +53,9 @@ export async function readCredential(ctx: IExecuteFunctions, itemIndex: number):
 		signingPrivateKey: typeof data.signingPrivateKey === 'string' ? data.signingPrivateKey : '',
 		signingKeyId: text('signingKeyId'),
 		publicCertificate: text('publicCertificate'),
-		assertionAudience: text('assertionAudience').split(/[\s,]+/).filter(Boolean),
+		assertionAudience: text('assertionAudience')
+			.split(/[\s,]+/)
+			.filter(Boolean),
 	};
 }
 

@@ -14,7 +14,9 @@ export function toNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof OAuthError) {
-		const description = error.serverDescription ? `${error.hint} IDCS said: "${error.serverDescription}"` : error.hint;
+		const description = error.serverDescription
+			? `${error.hint} ${error.server ?? 'IDCS'} said: "${error.serverDescription}"`
+			: error.hint;
 		if (error.httpStatus !== undefined) {
 			const response: JsonObject = { error: error.code, httpCode: String(error.httpStatus) };
 			return new NodeApiError(node, response, {

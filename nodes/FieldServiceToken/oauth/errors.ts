@@ -1,3 +1,5 @@
+import { IDCS, type TokenServer } from './tokenServer';
+
 /**
  * Failures of a token request, named as RFC 6749 5.2 names them where the server said so,
  * and by what went wrong on the way otherwise. Messages never carry a secret: they are
@@ -36,17 +38,30 @@ export class OAuthError extends Error {
 	/** The server's own `error_description`, redacted. */
 	readonly serverDescription?: string;
 
+	/** Who said `serverDescription`: IDCS, or Field Service. */
+	readonly server?: string;
+
 	constructor(
 		readonly code: OAuthErrorCode,
 		message: string,
 		hint: string,
-		details: { httpStatus?: number; serverDescription?: string } = {},
+		details: { httpStatus?: number; serverDescription?: string; server?: string } = {},
 	) {
 		super(message);
 		this.name = 'OAuthError';
 		this.hint = hint;
 		this.httpStatus = details.httpStatus;
 		this.serverDescription = details.serverDescription;
+		this.server = details.server;
+	}
+
+	/** The same failure in other words; what the server said, and who said it, are kept. */
+	reworded(message: string, hint: string): OAuthError {
+		return new OAuthError(this.code, message, hint, {
+			httpStatus: this.httpStatus,
+			serverDescription: this.serverDescription,
+			server: this.server,
+		});
 	}
 }
 
@@ -79,30 +94,13 @@ export function redact(text: string, secrets: readonly string[]): string {
 	return result;
 }
 
-const REFRESH_TOKEN_LIFETIME =
-	'IDCS refresh tokens are single use and expire (7 days by default, set per application), so a workflow that runs less often than that needs a new one';
-
-const HINTS: Record<string, string> = {
-	invalid_grant: `Authorize again with offline_access in the scope to get a new refresh token (connect the credential again, or run getAuthorizationCode again from the plugin). ${REFRESH_TOKEN_LIFETIME}.`,
-	invalid_client:
-		'Check the client ID and secret in the credential, and the Client Authentication choice: a Confidential Application takes a Basic header or body fields, a Mobile Application (public client) sends its client ID only.',
-	invalid_scope:
-		"Check the resource scope against the application's resources in the IDCS console (Integrated applications > your application > OAuth configuration > Resources).",
-	unauthorized_client:
-		'In the IDCS console, allow the Refresh Token and Authorization Code grant types for this application (OAuth configuration > Client configuration).',
-	unsupported_grant_type:
-		'The endpoint does not take this grant: check that the domain URL points at the IDCS identity domain.',
-	invalid_request:
-		'IDCS rejected the request as malformed. Check the domain URL, the redirect URI and the Client Authentication choice.',
-};
-
-const SERVER_ERROR_MESSAGES: Record<string, string> = {
-	invalid_grant: 'The refresh token or authorization code was rejected: it is expired, revoked or already used',
-	invalid_client: 'IDCS did not accept the client credentials',
-	invalid_scope: 'IDCS did not accept the requested scope',
-	unauthorized_client: 'The IDCS application is not allowed to use this grant type',
-	unsupported_grant_type: 'The token endpoint does not support this grant type',
-	invalid_request: 'IDCS rejected the token request',
+const SERVER_ERROR_MESSAGES: Record<string, (server: TokenServer) => string> = {
+	invalid_grant: () => 'The refresh token or authorization code was rejected: it is expired, revoked or already used',
+	invalid_client: (server) => `${server.name} did not accept the client credentials`,
+	invalid_scope: (server) => `${server.name} did not accept the requested scope`,
+	unauthorized_client: (server) => `The ${server.name} application is not allowed to use this grant type`,
+	unsupported_grant_type: () => 'The token endpoint does not support this grant type',
+	invalid_request: (server) => `${server.name} rejected the token request`,
 };
 
 /**
@@ -113,12 +111,13 @@ export function redirectError(
 	httpStatus: number,
 	location: string | undefined,
 	secrets: readonly string[],
+	server: TokenServer = IDCS,
 ): OAuthError {
 	const target = location && URL.canParse(location) ? new URL(location).host : '';
 	return new OAuthError(
 		'unexpected_status',
-		`The IDCS token endpoint answered with a redirect (HTTP ${httpStatus})${target ? ` to ${redact(target, secrets)}` : ''}, which was not followed`,
-		'A token request carries the client secret and a refresh token or code, so it is never sent on to another address. Set the Identity Domain URL to the address the OCI console shows as Domain URL, not one that redirects.',
+		`${server.endpoint} answered with a redirect (HTTP ${httpStatus})${target ? ` to ${redact(target, secrets)}` : ''}, which was not followed`,
+		`A token request carries what proves the client (its secret or a signed assertion), so it is never sent on to another address. Set ${server.urlSetting} to ${server.address}, not one that redirects.`,
 		{ httpStatus },
 	);
 }
@@ -129,19 +128,19 @@ export function serverError(
 	description: string | undefined,
 	httpStatus: number,
 	secrets: readonly string[],
+	server: TokenServer = IDCS,
 ): OAuthError {
 	// Own properties only: an error code such as "constructor" or "__proto__" names nothing here.
-	const known = Object.hasOwn(SERVER_ERROR_MESSAGES, error) ? SERVER_ERROR_MESSAGES[error] : undefined;
+	const known = Object.hasOwn(SERVER_ERROR_MESSAGES, error) ? SERVER_ERROR_MESSAGES[error](server) : undefined;
 	const code = (known ? error : 'unexpected_status') as OAuthErrorCode;
 	const message = known
 		? `${known} (${error})`
-		: `The IDCS token endpoint answered HTTP ${httpStatus} with error "${redact(error, secrets).slice(0, 80)}"`;
-	const hint = Object.hasOwn(HINTS, error)
-		? HINTS[error]
-		: 'Check the IDCS application configuration and try again; if it persists, look for the request in the IDCS audit log.';
+		: `${server.endpoint} answered HTTP ${httpStatus} with error "${redact(error, secrets).slice(0, 80)}"`;
+	const hint = Object.hasOwn(server.hints, error) ? server.hints[error] : server.otherErrorHint;
 	return new OAuthError(code, message, hint, {
 		httpStatus,
 		serverDescription: description === undefined ? undefined : redact(description, secrets).slice(0, 500),
+		server: server.name,
 	});
 }
 
@@ -149,12 +148,21 @@ export function serverError(
 export const NOT_RESENT =
 	'The request was not resent, because IDCS may already have used the refresh token: if the next run says the token was already used, authorize again.';
 
+/** For a request that spends nothing single-use (no refresh token, no code): asking again is safe. */
+export const SAFE_TO_ASK_AGAIN =
+	'The request was not resent; it spends no refresh token or code, so running the workflow again is safe.';
+
 /** An answer larger than any token response: read no further, and say so. */
-export function responseTooLarge(host: string | undefined, maxBytes: number): OAuthError {
+export function responseTooLarge(
+	host: string | undefined,
+	maxBytes: number,
+	server: TokenServer = IDCS,
+	notResent = NOT_RESENT,
+): OAuthError {
 	const size = maxBytes % 1024 ** 2 === 0 ? `${maxBytes / 1024 ** 2} MiB` : `${maxBytes} bytes`;
 	return new OAuthError(
 		'response_too_large',
-		`The IDCS token endpoint${host ? ` at ${host}` : ''} sent an answer larger than ${size}`,
-		`A token response is a few KB: check that the domain URL points at the IDCS identity domain, and whether a proxy answered instead. ${NOT_RESENT}`,
+		`${server.endpoint}${host ? ` at ${host}` : ''} sent an answer larger than ${size}`,
+		`A token response is a few KB: ${server.checkAddress}, and whether a proxy answered instead. ${notResent}`,
 	);
 }

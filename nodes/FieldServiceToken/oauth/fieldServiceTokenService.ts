@@ -6,6 +6,7 @@ import { JWT_BEARER_GRANT_TYPE } from './jwtBearerGrant';
 import type { StatelessGrant } from './statelessGrant';
 import { checkEndpointUrl } from './tokenEndpoint';
 import { DEFAULT_TIMEOUT_MS, checkTimeout, tokenRequest } from './tokenRequest';
+import { FIELD_SERVICE } from './tokenServer';
 
 const INSTANCE_URL_HINT =
 	'Set the Instance URL in the Oracle Field Service API credential to the https:// address of the instance, e.g. https://<instance>.fs.ocs.oraclecloud.com';
@@ -13,8 +14,7 @@ const INSTANCE_URL_HINT =
 /** The endpoint check speaks of IDCS; this URL is Field Service's. */
 function inFieldServiceTerms(error: unknown): unknown {
 	if (!(error instanceof OAuthError)) return error;
-	return new OAuthError(
-		error.code,
+	return error.reworded(
 		error.message.replace(/\bthe IDCS /i, (the) => the.slice(0, 4)),
 		INSTANCE_URL_HINT,
 	);
@@ -42,8 +42,16 @@ export interface FieldServiceApplication {
 	instanceUrl: string;
 	/** The instance name, as in https://<instance>.fs.ocs.oraclecloud.com. */
 	instance: string;
+	/**
+	 * `ofsc_dynamic_scope`: request URLs (space-separated, query parameters allowed) the token is limited
+	 * to (Oracle: "Dynamic Scope Support for API Calls"). Empty: the application's own permissions.
+	 */
+	dynamicScope?: string;
 	timeoutMs?: number;
 }
+
+/** The dynamic scope as sent: its URLs separated by single spaces; '' for none. */
+const dynamicScopeOf = (grant: FieldServiceApplication) => (grant.dynamicScope ?? '').trim().split(/\s+/).join(' ');
 
 function checkInstance(instance: string, timeoutMs = DEFAULT_TIMEOUT_MS): string {
 	checkTimeout(timeoutMs);
@@ -88,14 +96,21 @@ export function fieldServiceClientCredentialsGrant(
 	}
 	// Field Service names a client with its instance in Basic credentials: <client id>@<instance>.
 	const clientAuthentication = clientSecretBasic(`${grant.clientId.trim()}@${instance}`, grant.clientSecret);
+	const dynamicScope = dynamicScopeOf(grant);
 	return {
 		grantType: 'client_credentials',
 		tokenEndpoint,
 		clientAuthentication,
 		subject: '',
-		scope: '',
+		scope: dynamicScope,
 		request: () =>
-			tokenRequest(tokenEndpoint, { grant_type: 'client_credentials' }, clientAuthentication, grant.timeoutMs),
+			tokenRequest(
+				tokenEndpoint,
+				{ grant_type: 'client_credentials', ofsc_dynamic_scope: dynamicScope },
+				clientAuthentication,
+				grant.timeoutMs,
+				FIELD_SERVICE,
+			),
 		errors: FIELD_SERVICE_ERRORS,
 	};
 }
@@ -135,6 +150,7 @@ export function fieldServiceAssertionGrant(
 		);
 	}
 	const subject = grant.actAsUser ? userLogin : audience;
+	const dynamicScope = dynamicScopeOf(grant);
 	const clientAuthentication: ClientAuthentication = {
 		method: 'none',
 		clientId: applicationId,
@@ -150,9 +166,11 @@ export function fieldServiceAssertionGrant(
 				assertion: grant.signingKey.sign(
 					assertionClaims({ issuer: applicationId, subject, audience, now: grant.now?.() }),
 				),
+				ofsc_dynamic_scope: dynamicScope,
 			},
 			clientAuthentication,
 			grant.timeoutMs,
+			FIELD_SERVICE,
 		);
 	return {
 		grantType: JWT_BEARER_GRANT_TYPE,
@@ -160,7 +178,7 @@ export function fieldServiceAssertionGrant(
 		clientAuthentication,
 		subject,
 		assertionKey: grant.signingKey.material,
-		scope: '',
+		scope: dynamicScope,
 		request,
 		errors: FIELD_SERVICE_ERRORS,
 	};

@@ -1,3 +1,5 @@
+import type { TokenServer } from './tokenServer';
+
 /** The one HTTP exchange the core needs, described without any HTTP library. */
 export interface HttpRequest {
 	method: 'POST';
@@ -9,6 +11,8 @@ export interface HttpRequest {
 	timeoutMs: number;
 	/** The most body the answer may have; MAX_RESPONSE_BYTES when not given. */
 	maxResponseBytes?: number;
+	/** Who answers, for the words of its errors; IDCS when not given. */
+	server?: TokenServer;
 }
 
 export interface HttpResponse {

@@ -21,3 +21,4 @@ export * from './tokenCache';
 export * from './tokenEndpoint';
 export * from './tokenRequest';
 export * from './tokenResponse';
+export * from './tokenServer';

@@ -1,4 +1,4 @@
-import { NOT_RESENT, OAuthError, responseTooLarge } from './errors';
+import { NOT_RESENT, OAuthError, SAFE_TO_ASK_AGAIN, responseTooLarge } from './errors';
 import {
 	MAX_RESPONSE_BYTES,
 	RESPONSE_TOO_LARGE,
@@ -8,6 +8,7 @@ import {
 	type Sleep,
 } from './http';
 import { processTokenResponse, type TokenSet } from './tokenResponse';
+import { IDCS } from './tokenServer';
 
 /** 429 and 503 say the request was not processed, so resending its refresh token is safe. */
 const NOT_PROCESSED = new Set([429, 503]);
@@ -41,31 +42,40 @@ function errorCode(error: unknown): string {
 	return cause ? errorCode(cause) : '';
 }
 
+/** What to say of a request that got no usable answer: whether it may have spent a single-use grant. */
+function notResent(request: HttpRequest): string {
+	const grantType = new URLSearchParams(request.body).get('grant_type');
+	return grantType === 'refresh_token' || grantType === 'authorization_code' ? NOT_RESENT : SAFE_TO_ASK_AGAIN;
+}
+
 /** Names a transport failure by its error code only: library messages may quote the request. */
 export function transportError(error: unknown, request: HttpRequest): OAuthError {
 	const code = errorCode(error);
 	const host = new URL(request.url).host;
+	const server = request.server ?? IDCS;
 	const message = error instanceof Error ? error.message : '';
-	if (code === RESPONSE_TOO_LARGE) return responseTooLarge(host, request.maxResponseBytes ?? MAX_RESPONSE_BYTES);
+	if (code === RESPONSE_TOO_LARGE) {
+		return responseTooLarge(host, request.maxResponseBytes ?? MAX_RESPONSE_BYTES, server, notResent(request));
+	}
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
 		return new OAuthError(
 			'timeout',
-			`The IDCS token endpoint at ${host} did not answer${request.timeoutMs > 0 ? ` within ${Math.round(request.timeoutMs / 1000)} s` : ' in time'}`,
-			`Try again, or raise the Timeout option. ${NOT_RESENT}`,
+			`${server.endpoint} at ${host} did not answer${request.timeoutMs > 0 ? ` within ${Math.round(request.timeoutMs / 1000)} s` : ' in time'}`,
+			`Try again, or raise the Timeout option. ${notResent(request)}`,
 		);
 	}
 	if (code === 'ECONNREFUSED') {
 		return new OAuthError(
 			'connection_refused',
 			`The connection to ${host} was refused`,
-			'Check the Identity Domain URL in the credential, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) of n8n.',
+			`Check ${server.urlSetting}, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) of n8n.`,
 		);
 	}
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 		return new OAuthError(
 			'host_not_found',
 			`The host ${host} was not found`,
-			'Check the Identity Domain URL in the credential, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com',
+			`Check ${server.urlSetting}: ${server.address}`,
 		);
 	}
 	if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO/i.test(code)) {
@@ -78,7 +88,7 @@ export function transportError(error: unknown, request: HttpRequest): OAuthError
 	return new OAuthError(
 		'network_failure',
 		`The request to ${host} failed${code ? ` (${code})` : ''}`,
-		'Check the network path from n8n to the identity domain, and any proxy settings.',
+		`Check ${server.networkPath}, and any proxy settings.`,
 	);
 }
 
@@ -104,16 +114,19 @@ export async function sendTokenRequest(request: HttpRequest, options: SendOption
 			}
 		}
 		if (NOT_PROCESSED.has(response.status)) {
+			const server = request.server ?? IDCS;
 			throw new OAuthError(
 				'temporarily_unavailable',
-				`The IDCS token endpoint is busy (HTTP ${response.status})${attempt ? ` after ${attempt + 1} attempts` : ''}`,
-				'IDCS asked to slow down. Run the workflow again later, or less often.',
+				`${server.endpoint} is busy (HTTP ${response.status})${attempt ? ` after ${attempt + 1} attempts` : ''}`,
+				`${server.name} asked to slow down. Run the workflow again later, or less often.`,
 				{ httpStatus: response.status },
 			);
 		}
 		return processTokenResponse(response, options.secrets, now(), {
 			maxBytes: request.maxResponseBytes ?? MAX_RESPONSE_BYTES,
 			host: new URL(request.url).host,
+			server: request.server,
+			notResent: notResent(request),
 			onRefreshToken: options.onRefreshToken,
 		});
 	}

@@ -43,10 +43,7 @@ export function inTermsOf(grant: Pick<StatelessGrant, 'clientAuthentication' | '
 	if (!(error instanceof OAuthError)) return error;
 	const own = grant.clientAuthentication.errors?.[error.code] ?? grant.errors?.[error.code];
 	if (!own) return error;
-	return new OAuthError(error.code, `${own.message} (${error.code})`, own.hint, {
-		httpStatus: error.httpStatus,
-		serverDescription: error.serverDescription,
-	});
+	return error.reworded(`${own.message} (${error.code})`, own.hint);
 }
 
 /**

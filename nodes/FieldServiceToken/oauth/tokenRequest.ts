@@ -2,6 +2,7 @@ import type { ClientAuthentication } from './clientAuthentication';
 import { OAuthError } from './errors';
 import { MAX_RESPONSE_BYTES, type HttpRequest } from './http';
 import { checkEndpointUrl } from './tokenEndpoint';
+import { IDCS, type TokenServer } from './tokenServer';
 
 /** The content type of the Oracle seed's requests to /oauth2/v1/token. */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
@@ -32,6 +33,7 @@ export function tokenRequest(
 	grant: Record<string, string | undefined>,
 	clientAuthentication: ClientAuthentication,
 	timeoutMs = DEFAULT_TIMEOUT_MS,
+	server: TokenServer = IDCS,
 ): HttpRequest {
 	const url = checkEndpointUrl(tokenEndpoint).href;
 	const timeout = checkTimeout(timeoutMs);
@@ -48,5 +50,6 @@ export function tokenRequest(
 		body: form.toString(),
 		timeoutMs: timeout,
 		maxResponseBytes: MAX_RESPONSE_BYTES,
+		server,
 	};
 }

@@ -1,5 +1,8 @@
 import { OAuthError, redirectError, responseTooLarge, serverError } from './errors';
+import { IDCS, type TokenServer } from './tokenServer';
 import { MAX_RESPONSE_BYTES, type HttpResponse } from './http';
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * The longest lifetime an access token is taken to have: one day. An `expires_in` beyond it (9e12,
@@ -38,6 +41,10 @@ export interface TokenResponseChecks {
 	maxBytes?: number;
 	/** The token endpoint's host, for messages. */
 	host?: string;
+	/** Who answers, for the words of its errors; IDCS when not given. */
+	server?: TokenServer;
+	/** What to say of the request when its answer was too large (see sendTokenRequest). */
+	notResent?: string;
 	/** Told of a new refresh token before the access token is checked, so a rejected answer never loses it. */
 	onRefreshToken?: (refreshToken: string) => void;
 }
@@ -54,8 +61,9 @@ export function processTokenResponse(
 	checks: TokenResponseChecks = {},
 ): TokenSet {
 	const maxBytes = checks.maxBytes ?? MAX_RESPONSE_BYTES;
+	const server = checks.server ?? IDCS;
 	if (Buffer.byteLength(response.body, 'utf8') > maxBytes) {
-		throw responseTooLarge(checks.host, maxBytes);
+		throw responseTooLarge(checks.host, maxBytes, server, checks.notResent);
 	}
 	let json: unknown;
 	try {
@@ -65,20 +73,20 @@ export function processTokenResponse(
 	}
 
 	if (response.status >= 300 && response.status < 400) {
-		throw redirectError(response.status, response.headers.location, secrets);
+		throw redirectError(response.status, response.headers.location, secrets, server);
 	}
 	if (response.status !== 200) {
 		if (isRecord(json) && typeof json.error === 'string' && json.error) {
 			const description = typeof json.error_description === 'string' ? json.error_description : undefined;
-			throw serverError(json.error, description, response.status, secrets);
+			throw serverError(json.error, description, response.status, secrets, server);
 		}
 		const what = json === undefined ? describeBody(response) : 'JSON without an error code';
 		throw new OAuthError(
 			response.status >= 500 ? 'server_error' : 'unexpected_status',
-			`The IDCS token endpoint answered HTTP ${response.status} with ${what}`,
+			`${server.endpoint} answered HTTP ${response.status} with ${what}`,
 			response.status >= 500
-				? 'IDCS or a proxy in between failed; try again later.'
-				: 'Check that the domain URL points at the IDCS identity domain, and whether a proxy answered instead of IDCS.',
+				? `${server.name} or a proxy in between failed; try again later.`
+				: `${capitalized(server.checkAddress)}, and whether a proxy answered instead of ${server.name}.`,
 			{ httpStatus: response.status },
 		);
 	}
@@ -86,8 +94,8 @@ export function processTokenResponse(
 	if (!isRecord(json)) {
 		throw new OAuthError(
 			'non_json_response',
-			`The IDCS token endpoint answered with ${json === undefined ? describeBody(response) : 'JSON that is not an object'} instead of a token`,
-			'Check that the domain URL points at the IDCS identity domain, and whether a proxy or login page answered instead of IDCS.',
+			`${server.endpoint} answered with ${json === undefined ? describeBody(response) : 'JSON that is not an object'} instead of a token`,
+			`${capitalized(server.checkAddress)}, and whether a proxy or login page answered instead of ${server.name}.`,
 			{ httpStatus: response.status },
 		);
 	}
@@ -95,8 +103,8 @@ export function processTokenResponse(
 	const invalid = (what: string) =>
 		new OAuthError(
 			'invalid_token_response',
-			`The IDCS token response ${what}`,
-			'Check that the domain URL points at the IDCS identity domain; if it does, this answer is not one IDCS gives.',
+			`The ${server.name} token response ${what}`,
+			`${capitalized(server.checkAddress)}; if it does, this answer is not one ${server.name} gives.`,
 			{ httpStatus: response.status },
 		);
 

@@ -52,15 +52,19 @@ export const outputFieldOption: INodeProperties = {
 	description: 'Name of a field to hold the result. Empty: the fields are added at the top level of each item.',
 };
 
-export const timeoutOption: INodeProperties = {
+/** The Timeout option; `spends` names what a request spends once (a refresh token, a code), if anything. */
+export const timeoutOption = (server: string, spends?: string): INodeProperties => ({
 	displayName: 'Timeout (Seconds)',
 	name: 'timeoutSeconds',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 300 },
 	default: 30,
-	description:
-		'How long the whole call to the IDCS token endpoint may take, 1 to 300 seconds. A request that timed out is not resent: IDCS may already have used its refresh token.',
-};
+	description: `How long the whole call to ${server} may take, 1 to 300 seconds. ${
+		spends
+			? `A request that timed out is not resent: IDCS may already have used its ${spends}.`
+			: 'A request that timed out is not resent; running the workflow again is safe.'
+	}`,
+});
 
 /** The client authentication choice, shared by the operations that call the token endpoint. */
 export const clientAuthenticationParameter = (displayOptions: IDisplayOptions): INodeProperties => ({

@@ -38,7 +38,7 @@ export const properties: INodeProperties[] = [
 		description: 'The code_verifier from Build Authorization Request, when it was built with PKCE',
 	},
 	clientAuthenticationParameter(show),
-	optionsCollection(show, [timeoutOption, outputFieldOption]),
+	optionsCollection(show, [timeoutOption('the IDCS token endpoint', 'authorization code'), outputFieldOption]),
 ];
 
 export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCredential }) => {

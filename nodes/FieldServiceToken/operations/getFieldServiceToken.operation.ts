@@ -62,19 +62,28 @@ export const properties: INodeProperties[] = [
 		required: true,
 		description: 'The login of the OFS user the token acts for; map it per item',
 	},
-	optionsCollection(
-		show,
-		grantOptions('').filter((option) => option.name !== 'scope'),
-	),
+	optionsCollection(show, [
+		...grantOptions('', "Field Service's token service").filter((option) => option.name !== 'scope'),
+		{
+			displayName: 'Dynamic Scope',
+			name: 'dynamicScope',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://<instance>.fs.ocs.oraclecloud.com/rest/ofscCore/v1/activities/4225375',
+			description:
+				"Limit the token to these Field Service REST requests: one or more request URLs, query parameters allowed, separated by spaces (sent as ofsc_dynamic_scope). Empty: the application's own permissions.",
+		},
+	]),
 ];
 
 export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as GrantOptions;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as GrantOptions & { dynamicScope?: string };
 	const credential = await readFieldServiceCredential(ctx, itemIndex);
 	secrets.push(credential.clientSecret, credential.signingPrivateKey);
 	const application = {
 		instanceUrl: credential.instanceUrl,
 		instance: credential.instance,
+		dynamicScope: String(options.dynamicScope ?? ''),
 		timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 	};
 	let grant: StatelessGrant;

@@ -12,7 +12,7 @@ export interface GrantOptions {
 	outputField?: string;
 }
 
-export const grantOptions = (scopeDescription: string): INodeProperties[] => [
+export const grantOptions = (scopeDescription: string, server = 'the IDCS token endpoint'): INodeProperties[] => [
 	{
 		displayName: 'Reuse Valid Token',
 		name: 'reuseToken',
@@ -37,7 +37,7 @@ export const grantOptions = (scopeDescription: string): INodeProperties[] => [
 		placeholder: 'urn:opc:resource:consumer::all',
 		description: scopeDescription,
 	},
-	timeoutOption,
+	timeoutOption(server),
 	outputFieldOption,
 ];
 

@@ -78,7 +78,7 @@ export const properties: INodeProperties[] = [
 			description:
 				'Only to narrow the scope of a refresh token given by field; empty keeps the scope it was granted with',
 		},
-		timeoutOption,
+		timeoutOption('the IDCS token endpoint', 'refresh token'),
 		outputFieldOption,
 	]),
 ];
@@ -90,10 +90,7 @@ const SEVERAL_PROCESSES =
 /** The invalid_grant of a refresh token from a field also says what is safe with several n8n processes. */
 function withSeveralProcessesHint(error: unknown): unknown {
 	if (!(error instanceof OAuthError) || error.code !== 'invalid_grant') return error;
-	return new OAuthError(error.code, error.message, `${error.hint} ${SEVERAL_PROCESSES}`, {
-		httpStatus: error.httpStatus,
-		serverDescription: error.serverDescription,
-	});
+	return error.reworded(error.message, `${error.hint} ${SEVERAL_PROCESSES}`);
 }
 
 interface RefreshOptions {
