@@ -59,11 +59,9 @@ export const timeoutOption = (server: string, spends?: string): INodeProperties 
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 300 },
 	default: 30,
-	description: `How long the whole call to ${server} may take, 1 to 300 seconds. ${
-		spends
-			? `A request that timed out is not resent: IDCS may already have used its ${spends}.`
-			: 'A request that timed out is not resent; running the workflow again is safe.'
-	}`,
+	description: spends
+		? `How long the whole call to ${server} may take, 1 to 300 seconds. A request that timed out is not resent: IDCS may already have used its ${spends}.`
+		: `How long the whole call to ${server} may take, 1 to 300 seconds. A request that timed out is not resent; running the workflow again is safe.`,
 });
 
 /** The client authentication choice, shared by the operations that call the token endpoint. */
