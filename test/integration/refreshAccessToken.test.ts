@@ -10,6 +10,7 @@ import {
 	revokeRefreshToken,
 	tokenRequestsWith,
 	type LocalClient,
+	subjectOf,
 } from '../support/localIdcs';
 import { credentialStore, runNode } from '../support/n8nExecution';
 
@@ -303,8 +304,8 @@ describe('A refresh token from a field that IDCS rejected (several n8n processes
 });
 
 describe("Refresh Access Token from the connected credential, through n8n's own credential refresh", () => {
-	async function connectedCredential(client: 'basic' | 'post' = 'basic', id?: string) {
-		const refreshToken = await mintRefreshToken(client);
+	async function connectedCredential(client: 'basic' | 'post' = 'basic', id?: string, user?: string) {
+		const refreshToken = await mintRefreshToken(client, undefined, user);
 		return {
 			refreshToken,
 			store: credentialFor(
@@ -365,8 +366,9 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(items.map((item) => item.json.from_cache)).toEqual([false, ...Array(49).fill(true)]);
 		expect(new Set(items.map((item) => item.json.access_token)).size).toBe(1);
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
-		// One read by the node; n8n's refresh reads twice (its getCredentials, and again under its lock).
-		expect(store.reads).toBe(3);
+		// One read by the node; n8n's refresh reads twice (its getCredentials, and again under its lock);
+		// then the node reads once more, to hand out only a token the credential now holds.
+		expect(store.reads).toBe(4);
 	});
 
 	it('makes one refresh for concurrent executions of one credential', async () => {
@@ -396,6 +398,25 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect([requestA.clientAuth, requestB.clientAuth]).toEqual(['client_secret_basic', 'client_secret_post']);
 		expect(await callOfsApi(`Bearer ${tokenOf(a)}`)).toBe(200);
 		expect(await callOfsApi(`Bearer ${tokenOf(b)}`)).toBe(200);
+	});
+
+	// n8n's end-user credentials: one credential id, each user's own connected account.
+	it("hands each user of one credential id their own refreshed token, never another user's", async () => {
+		const dispatcher = await connectedCredential('basic', 'cred-shared', 'ofs.dispatcher');
+		const technician = await connectedCredential('basic', 'cred-shared', 'ofs.technician');
+		const runs = [dispatcher, technician, dispatcher, technician];
+		const outputs = await Promise.all(runs.map(({ store }) => fromCredential(store, { reuseToken: false })));
+
+		const tokenOf = ({ store }: typeof dispatcher) => (store.data.oauthTokenData as IDataObject).access_token;
+		expect(outputs.map((output) => output.access_token)).toEqual(runs.map(tokenOf));
+		expect(tokenOf(dispatcher)).not.toBe(tokenOf(technician));
+		expect(outputs.map((output) => output.from_cache)).toEqual([false, false, true, true]);
+		for (const { store, refreshToken } of [dispatcher, technician]) {
+			expect(store.updates).toBe(1);
+			expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
+		}
+		expect(await subjectOf(tokenOf(dispatcher) as string)).toBe('ofs.dispatcher');
+		expect(await subjectOf(tokenOf(technician) as string)).toBe('ofs.technician');
 	});
 
 	it('refreshes a credential that holds a refresh token but no access token yet', async () => {
@@ -502,8 +523,9 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect(await callOfsApi(output.authorization as string)).toBe(200);
 		expect(await tokenRequestsWith('refresh_token', stored!.refresh_token)).toHaveLength(0);
 		expect(store.updates).toBe(0);
-		// The node's two reads and n8n's read under its lease: n8n did not read the credential itself.
-		expect(store.reads).toBe(3);
+		// The node's two reads, n8n's read under its lease (n8n did not read the credential itself), and the
+		// node's check that the credential holds the token it hands out.
+		expect(store.reads).toBe(4);
 	});
 
 	it.each([

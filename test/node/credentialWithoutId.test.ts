@@ -20,6 +20,12 @@ function contextWithoutCredentialId(name: string): IExecuteFunctions {
 		credentials: { idcsOAuth2Api: { id: null, name } },
 	};
 	const parameters: Record<string, unknown> = { operation: 'refreshAccessToken', refreshTokenSource: 'credential' };
+	// What n8n stores for the credential; its refresh writes the new token back, as n8n's does.
+	let oauthTokenData: Record<string, unknown> = {
+		access_token: `expired-${name}`,
+		refresh_token: `refresh-${name}`,
+		n8n_expires_at: String(Date.now() - 1000),
+	};
 	return {
 		getInputData: () => [{ json: {} }],
 		getNode: () => node,
@@ -29,11 +35,7 @@ function contextWithoutCredentialId(name: string): IExecuteFunctions {
 			clientId: `client-${name}`,
 			clientSecret: `secret-${name}`,
 			accessTokenUrl: `https://idcs-${name}.identity.oraclecloud.com/oauth2/v1/token`,
-			oauthTokenData: {
-				access_token: `expired-${name}`,
-				refresh_token: `refresh-${name}`,
-				n8n_expires_at: String(Date.now() - 1000),
-			},
+			oauthTokenData,
 		}),
 		continueOnFail: () => false,
 		helpers: {
@@ -41,12 +43,13 @@ function contextWithoutCredentialId(name: string): IExecuteFunctions {
 			refreshOAuth2Token: async () => {
 				refreshes.push(name);
 				await new Promise((resolve) => setImmediate(resolve));
-				return {
+				oauthTokenData = {
 					access_token: `access-${name}`,
 					token_type: 'Bearer',
 					expires_in: 3600,
 					refresh_token: `refresh-${name}-2`,
 				};
+				return oauthTokenData;
 			},
 		},
 	} as unknown as IExecuteFunctions;

@@ -41,8 +41,9 @@ async function admin<T>(path: string, body?: unknown): Promise<T> {
 export async function mintRefreshToken(
 	client: keyof typeof clients,
 	scope = `${RESOURCE_SCOPE} offline_access`,
+	accountId?: string,
 ): Promise<string> {
-	const { refresh_token } = await admin<{ refresh_token: string }>('refresh-tokens', { client, scope });
+	const { refresh_token } = await admin<{ refresh_token: string }>('refresh-tokens', { client, scope, accountId });
 	return refresh_token;
 }
 
@@ -76,4 +77,18 @@ export async function refreshAtIdcs(
 	const response = await fetch(`${issuer}/oauth2/v1/token`, { method: 'POST', headers, body });
 	if (!response.ok) throw new Error(`local IDCS token endpoint: HTTP ${response.status} ${await response.text()}`);
 	return (await response.json()) as { access_token: string; refresh_token: string; expires_in: number };
+}
+
+/** Whom an access token acts for, as the local IDCS knows it (introspected by the client it was issued to). */
+export async function subjectOf(accessToken: string, client: keyof typeof clients = 'basic'): Promise<string> {
+	const { clientId, clientSecret } = clients[client];
+	const response = await fetch(`${issuer}/oauth2/v1/introspect`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+		},
+		body: new URLSearchParams({ token: accessToken }).toString(),
+	});
+	return ((await response.json()) as { sub: string }).sub;
 }

@@ -1,3 +1,5 @@
+import { createHmac, randomBytes } from 'crypto';
+
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
@@ -18,8 +20,17 @@ import { CREDENTIAL_TYPE, credentialSecrets, type IdcsCredential } from './crede
 export const MINIMUM_N8N_FOR_CREDENTIAL_SOURCE = '1.119.2';
 
 // n8n 2.x serialises refreshes of one credential itself; 1.x does not, so this process does: by
-// credential id, so that one credential never gets another's token.
+// credential id, so that one credential never gets another's token, and by the refresh token the
+// caller read, since one credential id can hold several users' tokens (n8n's end-user credentials):
+// a refresh is shared only by callers holding the same refresh token, that is, the same user's grant.
 const refreshes = new SingleFlight<string, { tokenData: Record<string, unknown>; stored: boolean }>();
+const refreshKeySecret = randomBytes(32);
+
+/** The single flight's key: an HMAC, so that no refresh token is kept in the map. */
+const refreshKey = (credentialId: string, tokenUrl: string, refreshToken: string) =>
+	createHmac('sha256', refreshKeySecret)
+		.update(JSON.stringify([credentialId, tokenUrl, refreshToken]))
+		.digest('hex');
 
 export interface CredentialTokenResult {
 	tokenSet: TokenSet;
@@ -191,7 +202,7 @@ export async function credentialAccessToken(
 	checkEndpointUrl(credential.accessTokenUrl);
 
 	const secrets = credentialSecrets(credential);
-	const refresh = async () => {
+	const refresh = async (attempt = 1): Promise<{ tokenData: Record<string, unknown>; stored: boolean }> => {
 		// Another execution, or another n8n process (queue mode), may have refreshed since this
 		// execution read the credential: decide on what is stored now.
 		const latest = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
@@ -204,22 +215,37 @@ export async function credentialAccessToken(
 			if (typeof latestTokenData?.[name] === 'string') secrets.push(latestTokenData[name] as string);
 		}
 		if (typeof latest.accessTokenUrl === 'string') checkEndpointUrl(latest.accessTokenUrl.trim());
+		let tokenData: Record<string, unknown>;
 		try {
-			const tokenData = (await refreshOAuth2Token.call(withCredential(ctx, latest), CREDENTIAL_TYPE)) as Record<
+			tokenData = (await refreshOAuth2Token.call(withCredential(ctx, latest), CREDENTIAL_TYPE)) as Record<
 				string,
 				unknown
 			>;
-			return { tokenData, stored: false };
 		} catch (error) {
 			throw credentialRefreshError(error, credential, secrets);
 		}
+		// n8n shares one refresh among the callers of one credential id (n8n-core 2.x's own single
+		// flight), but one id can hold several users' tokens (end-user credentials): a token goes out
+		// only once the caller's own credential holds it. Otherwise decide again, once: what is stored
+		// now, or a refresh of the caller's own refresh token.
+		if (tokenDataOf(await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex))?.access_token === tokenData.access_token) {
+			return { tokenData, stored: false };
+		}
+		if (attempt === 1) return await refresh(2);
+		throw new OAuthError(
+			'invalid_token_response',
+			"n8n's refresh returned a token this credential does not hold",
+			'Run the workflow again. If it persists, connect the credential again; another user of the same credential may be refreshing at the same moment.',
+		);
 	};
 	// Without a credential id there is nothing that tells two credentials apart: no sharing then.
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id;
 	const {
 		value: { tokenData: refreshed, stored: reused },
 		joined,
-	} = credentialId ? await refreshes.run(credentialId, refresh) : { value: await refresh(), joined: false };
+	} = credentialId
+		? await refreshes.run(refreshKey(credentialId, credential.accessTokenUrl, stored.refresh_token), () => refresh())
+		: { value: await refresh(), joined: false };
 	const now = Date.now();
 	// A token found stored is dated by its record only; one just refreshed may count from now.
 	const tokenSet = reused ? toTokenSet(refreshed, now) : toTokenSet(refreshed, now, now);
