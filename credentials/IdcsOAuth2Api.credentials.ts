@@ -2,7 +2,7 @@ import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 // The identity domain's origin, whatever the user pasted: a trailing slash, a copied
 // `/oauth2/v1/...` or console path, or no scheme at all (then https, as IDCS always is).
-const DOMAIN_ORIGIN =
+export const DOMAIN_ORIGIN =
 	'(($self["domainUrl"] || "").trim().match(/^(?:[a-z][a-z0-9+.-]*:\\/\\/)?[^\\/?#\\s]*/i)[0].replace(/^(?![a-z][a-z0-9+.-]*:\\/\\/)/i, "https://"))';
 
 // IDCS issues a refresh token only when the scope carries offline_access. The user's

@@ -6,6 +6,7 @@ const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, expectSuccess } = 
 const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const FIELD_SERVICE_TYPE = 'oracleFieldServiceApi';
+const CLIENT_CREDENTIALS_TYPE = 'idcsClientCredentialsOAuth2Api';
 
 let idcs;
 let folder;
@@ -23,8 +24,8 @@ function fieldServiceWorkflow(id, parameters) {
 	return workflow;
 }
 
-/** Manual Trigger -> HTTP Request to the OFS API, authenticated by the Oracle Field Service API credential. */
-function httpRequestWorkflow(id) {
+/** Manual Trigger -> HTTP Request to the OFS API, authenticated by a credential of this package alone. */
+function httpRequestWorkflow(id, credentialType = FIELD_SERVICE_TYPE, credentialId = 'grantsFsCred0001') {
 	const workflow = fieldServiceWorkflow(id, {});
 	const node = workflow.nodes.find((n) => n.name === TOKEN_NODE);
 	Object.assign(node, {
@@ -34,9 +35,10 @@ function httpRequestWorkflow(id) {
 			method: 'GET',
 			url: `${idcs.issuer}/rest/ofscCore/v1/resources`,
 			authentication: 'predefinedCredentialType',
-			nodeCredentialType: FIELD_SERVICE_TYPE,
+			nodeCredentialType: credentialType,
 			options: {},
 		},
+		credentials: { [credentialType]: { id: credentialId, name: credentialId } },
 	});
 	return workflow;
 }
@@ -46,7 +48,7 @@ beforeAll(async () => {
 	folder = newUserFolder();
 	const keys = await admin('signing-keys');
 	fieldService = await admin('field-service');
-	const { service, signed } = idcs.clients;
+	const { service, servicePost, signed } = idcs.clients;
 	await n8n.importCredentials(folder, [
 		local.credential('grantsService001', 'local service', {
 			domainUrl: idcs.issuer,
@@ -63,6 +65,18 @@ beforeAll(async () => {
 			signingPrivateKey: keys.signed[0].privateKey,
 			signingKeyId: keys.signed[0].alias,
 		}),
+		{
+			id: 'grantsCcCred0001',
+			name: 'grantsCcCred0001',
+			type: CLIENT_CREDENTIALS_TYPE,
+			data: {
+				domainUrl: idcs.issuer,
+				clientId: servicePost.clientId,
+				clientSecret: servicePost.clientSecret,
+				resourceScope: `${RESOURCE_SCOPE} offline_access`,
+				authentication: 'body',
+			},
+		},
 		{
 			id: 'grantsFsCred0001',
 			name: 'grantsFsCred0001',
@@ -91,6 +105,7 @@ beforeAll(async () => {
 			userLogin: 'tech.0042',
 		}),
 		httpRequestWorkflow('grantsFsHttpReq1'),
+		httpRequestWorkflow('grantsCcHttpReq1', CLIENT_CREDENTIALS_TYPE, 'grantsCcCred0001'),
 	]);
 });
 
@@ -168,4 +183,20 @@ test("Get Field Service Token: Field Service's token service with the client sec
 test('the Oracle Field Service API credential authenticates the HTTP Request node with Basic <client id>@<instance>', async () => {
 	const [response] = (await run('grantsFsHttpReq1')).output(TOKEN_NODE);
 	expect(response).toMatchObject({ totalResults: 2, items: expect.any(Array) });
+});
+
+test('the Oracle IDCS Client Credentials credential: HTTP Request alone gets the token from IDCS, then keeps it', async () => {
+	const [first] = (await run('grantsCcHttpReq1')).output(TOKEN_NODE);
+	const [second] = (await run('grantsCcHttpReq1')).output(TOKEN_NODE);
+	for (const response of [first, second]) expect(response).toMatchObject({ totalResults: 2, items: expect.any(Array) });
+	// n8n ran the grant itself once, as the credential says (body fields, the resource scope without
+	// offline_access), and stored the token in the credential for the second execution.
+	const requests = await tokenRequestsOf(idcs.clients.servicePost.clientId);
+	expect(requests).toHaveLength(1);
+	expect(requests[0]).toMatchObject({
+		grantType: 'client_credentials',
+		clientAuth: 'client_secret_post',
+		status: 200,
+		body: { grant_type: 'client_credentials', scope: RESOURCE_SCOPE },
+	});
 });

@@ -26,6 +26,7 @@ describe('the published package (after npm run build)', () => {
 			strict: true,
 			credentials: [
 				'dist/credentials/IdcsOAuth2Api.credentials.js',
+				'dist/credentials/IdcsClientCredentialsOAuth2Api.credentials.js',
 				'dist/credentials/OracleFieldServiceApi.credentials.js',
 			],
 			nodes: ['dist/nodes/FieldServiceToken/FieldServiceToken.node.js'],
