@@ -2,11 +2,13 @@
 // npm start: the n8n editor on 127.0.0.1 with this package installed as a community package, the local
 // IDCS and OFS stand-ins, a connected credential and the example workflow. Ctrl-C stops all of it.
 //
-// The n8n user folder is kept in <cache>/demo-user: the owner login and your own workflows survive a
-// restart. The local IDCS keeps its tokens in memory only, so every start re-imports the demo
-// credential (a newly minted refresh token) and the example workflow (pointed at this start's stand-in).
-// A second npm start while one runs on the folder is refused, naming the running one.
-// Options: --fresh (start over with an empty user folder), --verbose (stream n8n's log).
+// The n8n user folder is kept in <cache>/demo-user: the owner login, your own workflows and your edits
+// of the example workflow survive a restart. The local IDCS keeps its tokens in memory only, so every
+// start re-imports the demo credential (a newly minted refresh token); the example workflow is imported
+// on the first start only (and with --reset-example). A second npm start while one runs on the folder
+// is refused, naming the running one.
+// Options: --fresh (start over with an empty user folder), --reset-example (import the example workflow
+// again, over your edits), --verbose (stream n8n's log).
 'use strict';
 
 const fs = require('fs');
@@ -24,6 +26,7 @@ const PREFERRED_N8N_PORT = 5678;
 const PREFERRED_IDCS_PORT = 47200;
 
 const fresh = process.argv.includes('--fresh');
+const resetExample = process.argv.includes('--reset-example');
 const verbose = process.argv.includes('--verbose');
 const say = (line = '') => console.log(line);
 
@@ -84,8 +87,14 @@ async function main() {
 		folder,
 		local.credential(ref.id, ref.name, await local.connectedCredentialData(idcs, { client: 'basic' })),
 	);
-	await n8n.importWorkflows(folder, workflow);
-	n8n.log(`imported the credential "${ref.name}" and the workflow "${workflow.name}"`);
+	// The example as the user left it, unless there is none yet or they asked for it anew.
+	const kept = existed && !resetExample ? await n8n.exportWorkflow(folder, workflow.id) : undefined;
+	if (!kept) await n8n.importWorkflows(folder, workflow);
+	n8n.log(
+		`imported the credential "${ref.name}"${kept ? `; kept the workflow "${kept.name}" as you left it` : ` and the workflow "${workflow.name}"`}`,
+	);
+	// The stand-in listens where it did last time unless that port was taken meanwhile.
+	const keptElsewhere = kept && !JSON.stringify(kept.nodes).includes(idcs.ofsBaseUrl);
 
 	const logFile = path.join(dir, 'n8n.log');
 	server = await n8n.startN8n(folder, { port, echo: verbose });
@@ -113,12 +122,23 @@ async function main() {
 		`n8n ${n8n.n8nVersion()} with ${n8n.PACKAGE_NAME}@${version} is running (ready in ${Math.round((Date.now() - started) / 1000)} s).`,
 	);
 	say('');
-	say(`  Editor:    ${server.url}/`);
+	say(`  Editor:    ${n8n.signInUrl(server.url, `/workflow/${workflow.id}`)}`);
+	say('             (opens the example workflow once you have signed in)');
 	say(
 		`  Log in:    ${OWNER.email} / ${OWNER.password}   (${owner === 'created' ? 'owner account just created' : owner === 'existing' ? 'owner account from an earlier start' : owner})`,
 	);
 	say(`  Workflow:  ${server.url}/workflow/${workflow.id}  "${workflow.name}"`);
 	say('             click "Execute workflow"; open the nodes to see the token and the OFS resources.');
+	if (kept) {
+		say(
+			'             Kept as you left it: your edits survive a restart (npm start -- --reset-example imports it anew).',
+		);
+	}
+	if (keptElsewhere) {
+		say(
+			`             It calls the OFS stand-in at an earlier address; this start's is ${idcs.ofsBaseUrl} (--reset-example points it there).`,
+		);
+	}
 	say(`  Credential "${ref.name}" (Oracle IDCS OAuth2 API) is connected to the local IDCS ${idcs.issuer}`);
 	say(
 		`             client "basic" ${clients.basic.clientId}; tokens live ${ACCESS_TOKEN_TTL} s, the node reuses one until 60 s before expiry.`,

@@ -71,6 +71,18 @@ const importCredentials = (folder, credentials) => importFile(folder, 'credentia
 /** `n8n import:workflow` of one workflow or a list. */
 const importWorkflows = (folder, workflows) => importFile(folder, 'workflow', [].concat(workflows));
 
+/** `n8n export:workflow --id`: the stored workflow, or undefined when the user folder has none with that id. */
+async function exportWorkflow(folder, id) {
+	const file = path.join(folder.dir, `workflow-${crypto.randomBytes(4).toString('hex')}.json`);
+	try {
+		const result = await n8nCli(folder, ['export:workflow', `--id=${id}`, `--output=${file}`]);
+		if (result.code !== 0 || !fs.existsSync(file)) return undefined;
+		return [].concat(JSON.parse(fs.readFileSync(file, 'utf8')))[0];
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
 /** `n8n export:nodes`: the node types this n8n loaded (descriptions included). */
 async function exportNodes(folder) {
 	const file = path.join(folder.dir, `nodes-${crypto.randomBytes(4).toString('hex')}.json`);
@@ -125,6 +137,7 @@ const activateArgs = (version, id) =>
 	version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
 
 module.exports = {
+	exportWorkflow,
 	n8nEnv,
 	n8nCli,
 	n8nCliOrThrow,

@@ -219,6 +219,33 @@ async function checkN8nVersion(version) {
 	throw userError(`n8n ${version} (N8N_VERSION) is not on the npm registry: ${known}.`);
 }
 
+/**
+ * Dependency versions some n8n releases ask for that the npm registry does not serve (found by
+ * installing them); the nearest release stands in. Both serve n8n's AI features only (the AI assistant,
+ * agents), which are off in every n8n these scripts start.
+ */
+const REGISTRY_GAPS = {
+	'2.28.6': { '@n8n_io/ai-assistant-sdk': '1.21.1' },
+	'2.41.3': { '@n8n/agents': '0.26.1' },
+};
+
+/**
+ * What `npm install n8n@<version>` must be told to install instead, here: some n8n releases (1.x, 2.30)
+ * depend on xlsx from a download site outside the npm registry, which is unreachable; the registry's
+ * last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it). And REGISTRY_GAPS.
+ */
+async function installOverrides(version) {
+	const overrides = { ...(REGISTRY_GAPS[version] ?? {}) };
+	const view = async (spec, field) => {
+		const result = await run('npm', ['view', spec, field], { env: cleanEnv() });
+		return result.code === 0 ? result.stdout.trim() : '';
+	};
+	const nodesBase = await view(`n8n@${version}`, 'dependencies.n8n-nodes-base');
+	const xlsx = nodesBase ? await view(`n8n-nodes-base@${nodesBase}`, 'dependencies.xlsx') : '';
+	if (/^[a-z]+:\/\//i.test(xlsx)) overrides.xlsx = '0.18.5';
+	return overrides;
+}
+
 /** Node 24 and n8n in the cache; installs what is missing (cold: ~9 min, 3.1 GB). Resolves the paths. */
 async function ensureN8n({ version = n8nVersion() } = {}) {
 	const node = await ensureNode24();
@@ -234,9 +261,9 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 		}
 		await checkN8nVersion(version);
 		fs.mkdirSync(dir, { recursive: true });
-		// n8n 1.x depends on xlsx from a download site outside the npm registry, which is unreachable
-		// here; the registry's last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it).
-		const manifest = version.startsWith('1.') ? { private: true, overrides: { xlsx: '0.18.5' } } : { private: true };
+		const overrides = await installOverrides(version);
+		if (Object.keys(overrides).length) log(`n8n ${version}: installing with ${JSON.stringify(overrides)} standing in`);
+		const manifest = { private: true, ...(Object.keys(overrides).length ? { overrides } : {}) };
 		if (!fs.existsSync(path.join(dir, 'package.json')))
 			fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
 		const logFile = path.join(dir, 'install.log');

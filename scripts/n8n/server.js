@@ -138,4 +138,10 @@ async function login(url, { email, password }) {
 		.join('; ');
 }
 
-module.exports = { waitForHttp, waitForServer, spawnN8n, serverEnv, startN8n, setupOwner, login };
+/**
+ * The editor's address that opens `pathname` once signed in: n8n's sign-in page takes ?redirect= (a
+ * path on the same origin), and otherwise lands on its home page.
+ */
+const signInUrl = (serverUrl, pathname) => `${serverUrl}/signin?redirect=${encodeURIComponent(pathname)}`;
+
+module.exports = { waitForHttp, waitForServer, spawnN8n, serverEnv, startN8n, setupOwner, login, signInUrl };
