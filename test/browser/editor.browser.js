@@ -182,12 +182,14 @@ test('an "Oracle IDCS OAuth2 API" credential is created in the credential dialog
 		const chooser = await visible(page.getByTestId('selectCredential-modal'), 'the "Add new credential" dialog');
 		await chooser.getByTestId('new-credential-type-select').locator('input').fill('Oracle IDCS');
 		const types = page.getByTestId('new-credential-type-select-option').filter({ visible: true }); // the dropdown lives outside the dialog
+		// Both IDCS credential types of the package, the authorization-code one and the client-credentials one.
+		const offered = ['Oracle IDCS Client Credentials OAuth2 API', CREDENTIAL_TYPE_NAME];
 		await until(
-			async () => (await types.allInnerTexts()).join('|') === CREDENTIAL_TYPE_NAME,
+			async () => (await types.allInnerTexts()).join('|') === offered.join('|'),
 			async () =>
-				`searching "Oracle IDCS" should offer exactly "${CREDENTIAL_TYPE_NAME}", it offers ${JSON.stringify(await types.allInnerTexts())}`,
+				`searching "Oracle IDCS" should offer exactly ${JSON.stringify(offered)}, it offers ${JSON.stringify(await types.allInnerTexts())}`,
 		);
-		await types.first().click();
+		await types.filter({ hasText: new RegExp(`^${CREDENTIAL_TYPE_NAME}$`) }).click();
 		await chooser.getByTestId('new-credential-type-button').click();
 
 		const modal = await visible(page.getByTestId('editCredential-modal'), 'the credential dialog');
@@ -211,6 +213,7 @@ test('an "Oracle IDCS OAuth2 API" credential is created in the credential dialog
 				'Private Key (for Signed Assertions)',
 				'Key ID (Certificate Alias)',
 				'Certificate (for X5t)',
+				'Assertion Audience',
 			].sort(),
 		);
 		expect(await inputValue(modal.getByTestId('parameter-input-authentication'))).toBe('Basic Auth Header');
