@@ -38,7 +38,11 @@ export class FieldServiceToken implements INodeType {
 			'={{ { refreshAccessToken: "Refresh Access Token", exchangeAuthorizationCode: "Exchange Authorization Code", buildAuthorizationRequest: "Build Authorization Request", getClientCredentialsToken: "Get Client Credentials Token", getUserAssertionToken: "Get User Assertion Token", getFieldServiceToken: "Get Field Service Token" }[$parameter["operation"]] }}',
 		description: 'Get an Oracle IDCS access token for Oracle Field Service and Fusion REST APIs',
 		defaults: { name: 'Field Service Token' },
-		usableAsTool: true,
+		// Not an AI tool, on purpose (n8n types this property as true or absent; undefined says "no" and
+		// keeps the decision visible): a tool's output goes to the language model's provider, and this
+		// node's output is an access token. Agents call OFS with the HTTP Request tool and a credential
+		// of this package instead: n8n adds the token to the request, and the model sees only the answer.
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

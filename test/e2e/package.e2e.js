@@ -29,7 +29,8 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 		.filter((node) => node.name.startsWith(`${n8n.PACKAGE_NAME}.`))
 		.map((node) => node.name)
 		.sort();
-	expect(ours).toEqual([n8n.NODE_TYPE, `${n8n.NODE_TYPE}Tool`]);
+	// No "Tool" variant: the node is not offered to AI Agents, whose tools' output goes to the model.
+	expect(ours).toEqual([n8n.NODE_TYPE]);
 
 	const node = nodes.find((n) => n.name === n8n.NODE_TYPE);
 	expect(node.displayName).toBe('Field Service Token');

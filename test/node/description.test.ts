@@ -9,7 +9,6 @@ describe('the node description', () => {
 		expect(description).toMatchObject({
 			name: 'fieldServiceToken',
 			displayName: 'Field Service Token',
-			usableAsTool: true,
 			credentials: [
 				{ name: 'idcsOAuth2Api', required: true, displayOptions: { hide: { operation: ['getFieldServiceToken'] } } },
 				{
@@ -20,6 +19,9 @@ describe('the node description', () => {
 			],
 			icon: { light: 'file:fieldServiceToken.svg', dark: 'file:fieldServiceToken.dark.svg' },
 		});
+		// Not offered to AI Agents: a tool's output, here an access token, goes to the model's provider.
+		expect(Object.hasOwn(description, 'usableAsTool')).toBe(true);
+		expect(description.usableAsTool).toBeUndefined();
 		const operation = description.properties.find((p) => p.name === 'operation')!;
 		expect(operation.default).toBe('refreshAccessToken');
 		expect(operation.options?.map((o) => (o as { value: string }).value)).toEqual([
