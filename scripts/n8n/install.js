@@ -225,8 +225,8 @@ async function checkN8nVersion(version) {
  * agents), which are off in every n8n these scripts start.
  */
 const REGISTRY_GAPS = {
-	'2.28.6': { '@n8n_io/ai-assistant-sdk': '1.21.1' },
-	'2.41.3': { '@n8n/agents': '0.26.1' },
+	'2.28.6': { '@n8n_io/ai-assistant-sdk': '1.21.1', '@n8n/agents': '0.12.2' },
+	'2.41.3': { '@n8n/agents': '0.26.1', '@n8n/ai-node-sdk': '0.31.1' },
 };
 
 /**

@@ -230,7 +230,7 @@ describe('A refresh token from a field that IDCS rejected (several n8n processes
 		'IDCS refresh tokens are single use and expire (7 days by default, set per application), so a workflow that runs less often than that needs a new one. ' +
 		'With several n8n processes (queue mode: a main process and workers), executions running at the same time must not refresh one refresh token from a field: ' +
 		'each process keeps its own, IDCS takes the first and revokes the grant on the second. There, use Refresh Token Source "Credential", ' +
-		'whose refresh n8n coordinates across processes (n8n 2.29 or later), or an operation that keeps no refresh token: Get Client Credentials Token, Get User Assertion Token or Get Field Service Token.';
+		'whose refresh n8n coordinates across processes (n8n 2.30 or later), or an operation that keeps no refresh token: Get Client Credentials Token, Get User Assertion Token or Get Field Service Token.';
 
 	const fromField = (refreshToken: string, options: INodeParameters = {}) =>
 		runNode({

@@ -7,9 +7,9 @@ let run;
 
 beforeAll(async () => {
 	const [major, minor] = settings.n8nVersion.split('.').map(Number);
-	if (major < 2 || (major === 2 && minor < 29))
+	if (major < 2 || (major === 2 && minor < 30))
 		throw new Error(
-			`n8n ${settings.n8nVersion} has no cross-process refresh lease (n8n 2.29 or later): queue mode is not claimed for it; run test/queue/regularMode.queue.js`,
+			`n8n ${settings.n8nVersion} has no cross-process refresh lease (n8n 2.30 or later): queue mode is not claimed for it; run test/queue/regularMode.queue.js`,
 		);
 	run = await scaleOut('queue');
 }, 900_000);

@@ -67,10 +67,10 @@ describe("HTTP Request with the credential (n8n's own refresh), in regular mode"
 		const summary = summaryOf(run, 'n8nRefresh');
 		// n8n refreshes only once the API answered 401.
 		for (const row of rowsOf(run, 'n8nRefresh')) expect(row.api401).toBeGreaterThan(0);
-		// n8n 2.29 and later serialise refreshes of one credential (the refresh lease); n8n 1.x lets
+		// n8n 2.30 and later serialise refreshes of one credential (the refresh lease); n8n 1.x lets
 		// concurrent executions present one single-use refresh token, and IDCS revokes the grant.
 		const [major, minor] = run.n8nVersion.split('.').map(Number);
-		const serialised = major > 2 || (major === 2 && minor >= 29);
+		const serialised = major > 2 || (major === 2 && minor >= 30);
 		expect(summary.aliveAfter).toBe(serialised);
 		if (serialised) expect(summary.invalidGrant).toBe(0);
 		else expect(summary.invalidGrant).toBeGreaterThan(0);

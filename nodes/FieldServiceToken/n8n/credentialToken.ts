@@ -99,7 +99,7 @@ const tokenDataOf = (data: ICredentialDataDecryptedObject): Record<string, unkno
 /**
  * `ctx`, but its getCredentials answers `data`. n8n's refresh helper reads the credential through
  * the context it is called on (as every n8n helper called with `.call(this, ...)`), and under its
- * lease (n8n 2.29 or later) refreshes only if the token it read is still the stored one: handed the
+ * lease (n8n 2.30 or later) refreshes only if the token it read is still the stored one: handed the
  * credential the node decided on, it refreshes only if no other process did so since, and otherwise
  * returns the token that process stored.
  */

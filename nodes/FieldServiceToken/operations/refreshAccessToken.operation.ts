@@ -85,7 +85,7 @@ export const properties: INodeProperties[] = [
 
 /** IDCS took a refresh token from a field before, from another n8n process: what to do instead. */
 const SEVERAL_PROCESSES =
-	'With several n8n processes (queue mode: a main process and workers), executions running at the same time must not refresh one refresh token from a field: each process keeps its own, IDCS takes the first and revokes the grant on the second. There, use Refresh Token Source "Credential", whose refresh n8n coordinates across processes (n8n 2.29 or later), or an operation that keeps no refresh token: Get Client Credentials Token, Get User Assertion Token or Get Field Service Token.';
+	'With several n8n processes (queue mode: a main process and workers), executions running at the same time must not refresh one refresh token from a field: each process keeps its own, IDCS takes the first and revokes the grant on the second. There, use Refresh Token Source "Credential", whose refresh n8n coordinates across processes (n8n 2.30 or later), or an operation that keeps no refresh token: Get Client Credentials Token, Get User Assertion Token or Get Field Service Token.';
 
 /** The invalid_grant of a refresh token from a field also says what is safe with several n8n processes. */
 function withSeveralProcessesHint(error: unknown): unknown {
