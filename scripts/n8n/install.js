@@ -220,22 +220,12 @@ async function checkN8nVersion(version) {
 }
 
 /**
- * Dependency versions some n8n releases ask for that the npm registry does not serve (found by
- * installing them); the nearest release stands in. Both serve n8n's AI features only (the AI assistant,
- * agents), which are off in every n8n these scripts start.
- */
-const REGISTRY_GAPS = {
-	'2.28.6': { '@n8n_io/ai-assistant-sdk': '1.21.1', '@n8n/agents': '0.12.2' },
-	'2.41.3': { '@n8n/agents': '0.26.1', '@n8n/ai-node-sdk': '0.31.1' },
-};
-
-/**
  * What `npm install n8n@<version>` must be told to install instead, here: some n8n releases (1.x, 2.30)
  * depend on xlsx from a download site outside the npm registry, which is unreachable; the registry's
- * last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it). And REGISTRY_GAPS.
+ * last xlsx (0.18.5) stands in (only the Spreadsheet File node uses it).
  */
 async function installOverrides(version) {
-	const overrides = { ...(REGISTRY_GAPS[version] ?? {}) };
+	const overrides = {};
 	const view = async (spec, field) => {
 		const result = await run('npm', ['view', spec, field], { env: cleanEnv() });
 		return result.code === 0 ? result.stdout.trim() : '';
