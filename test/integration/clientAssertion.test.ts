@@ -67,6 +67,19 @@ async function lastRequests(count: number) {
 	return (await ownRequests()).slice(-count);
 }
 
+/** A code for the signed client, from the local IDCS's sign-in driven headlessly. */
+async function authorizationCode() {
+	const authorize = new URL(`${issuer}/oauth2/v1/authorize`);
+	authorize.search = new URLSearchParams({
+		response_type: 'code',
+		client_id: client.clientId,
+		redirect_uri: REDIRECT_URI,
+		scope: `${RESOURCE_SCOPE} offline_access`,
+		state: 'assertion-state',
+	}).toString();
+	return (await authorizeHeadlessly(authorize.href)).code;
+}
+
 describe('Client Assertion against the local IDCS', () => {
 	it('gets a client credentials token with a JWT signed by the key, named by its alias (kid), and no secret', async () => {
 		const output = await clientCredentials();
@@ -182,15 +195,7 @@ describe('Client Assertion against the local IDCS', () => {
 	});
 
 	it('exchanges an authorization code, the client proving itself with an assertion', async () => {
-		const authorize = new URL(`${issuer}/oauth2/v1/authorize`);
-		authorize.search = new URLSearchParams({
-			response_type: 'code',
-			client_id: client.clientId,
-			redirect_uri: REDIRECT_URI,
-			scope: `${RESOURCE_SCOPE} offline_access`,
-			state: 'assertion-state',
-		}).toString();
-		const { code } = await authorizeHeadlessly(authorize.href);
+		const code = await authorizationCode();
 		const output = await run({
 			operation: 'exchangeAuthorizationCode',
 			authorizationCode: code,
@@ -254,14 +259,7 @@ describe('a credential with a private key and no secret', () => {
 	});
 
 	it('signs a client assertion by default: Exchange Authorization Code', async () => {
-		const authorize = new URL(`${issuer}/oauth2/v1/authorize`);
-		authorize.search = new URLSearchParams({
-			response_type: 'code',
-			client_id: client.clientId,
-			redirect_uri: REDIRECT_URI,
-			scope: `${RESOURCE_SCOPE} offline_access`,
-		}).toString();
-		const { code } = await authorizeHeadlessly(authorize.href);
+		const code = await authorizationCode();
 		const { output, request } = await viaDefault({
 			operation: 'exchangeAuthorizationCode',
 			authorizationCode: code,
