@@ -429,7 +429,12 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 		expect((store.data.oauthTokenData as IDataObject).access_token).toBe(output.access_token);
 	});
 
-	it('on an n8n that records no expiry (1.x), reads it from the IDCS JWT access token', async () => {
+	// n8n 1.x records no expiry; n8n 2.30 to 2.32 keep the replaced token's record with a refreshed one,
+	// which another process (a queue-mode worker) reads with the new token.
+	it.each([
+		['records no expiry (1.x)', {}],
+		["keeps the replaced token's past expiry record (2.30 to 2.32)", { n8n_expires_at: String(Date.now() - 60_000) }],
+	])('on an n8n that %s, dates the token by the IDCS JWT access token itself', async (_, record) => {
 		const jwt = (exp: number) =>
 			['{"alg":"RS256"}', JSON.stringify({ sub: 'ofs.dispatcher', exp })]
 				.map((part) => Buffer.from(part).toString('base64url'))
@@ -442,6 +447,7 @@ describe("Refresh Access Token from the connected credential, through n8n's own 
 					token_type: 'Bearer',
 					expires_in: 3600,
 					refresh_token: refreshToken,
+					...record,
 				},
 			});
 			return {

@@ -42,17 +42,8 @@ export interface CredentialTokenResult {
 // token it replaced had): when the tokens this process got expire, it remembers.
 const learnedExpiry = new AccessTokenExpiry();
 
-/**
- * When the stored token expires: what this process learned when n8n's refresh handed it that very
- * token, else n8n's own record, else the `exp` of an IDCS JWT access token.
- */
-function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
-	const accessToken = tokenData.access_token;
-	const learned = typeof accessToken === 'string' ? learnedExpiry.expiresAt(accessToken) : undefined;
-	if (learned !== undefined) return learned;
-	const recorded = Number(tokenData.n8n_expires_at);
-	if (Number.isFinite(recorded) && recorded > 0) return recorded;
-	if (typeof accessToken !== 'string') return undefined;
+/** The `exp` of a JWT access token (IDCS issues JWTs), in ms; undefined for any other token. */
+function jwtExpiry(accessToken: string): number | undefined {
 	try {
 		const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
 			exp?: unknown;
@@ -61,6 +52,22 @@ function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * When the stored token expires: what this process learned when n8n's refresh handed it that very
+ * token, else the token's own `exp` (an IDCS JWT), else n8n's record. The record comes last: n8n 1.x
+ * and 2.30 to 2.32 keep the replaced token's record with a refreshed one, so in another process (queue
+ * mode) it dates a fresh token as expired.
+ */
+function storedExpiry(tokenData: Record<string, unknown>): number | undefined {
+	const accessToken = tokenData.access_token;
+	const learned = typeof accessToken === 'string' ? learnedExpiry.expiresAt(accessToken) : undefined;
+	if (learned !== undefined) return learned;
+	const own = typeof accessToken === 'string' ? jwtExpiry(accessToken) : undefined;
+	if (own !== undefined) return own;
+	const recorded = Number(tokenData.n8n_expires_at);
+	return Number.isFinite(recorded) && recorded > 0 ? recorded : undefined;
 }
 
 /**
