@@ -36,7 +36,7 @@ function agentWorkflow() {
 				id: 'ai-agent',
 				name: AGENT,
 				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 3.1,
+				typeVersion: 3,
 				position: [240, 0],
 				parameters: { promptType: 'define', text: 'Which Field Service resources are there?', options: {} },
 			},
