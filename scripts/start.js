@@ -2,7 +2,7 @@
 // npm start: the n8n editor on 127.0.0.1 with this package installed as a community package, the local
 // IDCS and OFS stand-ins, a connected credential and the example workflow. Ctrl-C stops all of it.
 //
-// The n8n user folder is kept in <cache>/demo-user: the owner login, your own workflows and your edits
+// The n8n user folder is kept in <cache>/demo-user (FST_DEMO_USER_DIR to use another): the owner login, your own workflows and your edits
 // of the example workflow survive a restart. The local IDCS keeps its tokens in memory only, so every
 // start re-imports the demo credential (a newly minted refresh token); the example workflow is imported
 // on the first start only (and with --reset-example). A second npm start while one runs on the folder
@@ -46,7 +46,7 @@ async function main() {
 		say('Stopped n8n and the local IDCS.');
 	});
 	const started = Date.now();
-	const dir = path.join(n8n.cacheRoot(), 'demo-user');
+	const dir = process.env.FST_DEMO_USER_DIR || path.join(n8n.cacheRoot(), 'demo-user');
 	// One npm start per user folder: a second one would re-import the credential and the workflow into
 	// the folder the first one serves, pointed at its own local IDCS, and break the first editor's
 	// workflow when it stops. The lock sits beside the folder, so --fresh does not remove it.
