@@ -1,6 +1,6 @@
 import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { DOMAIN_ORIGIN } from './IdcsOAuth2Api.credentials';
+import { DOMAIN_ORIGIN, basicAuthHeaderOption, domainUrlProperty } from './IdcsOAuth2Api.credentials';
 
 // The resource scope as pasted, one space between scopes; offline_access is left out, since the client
 // credentials grant issues no refresh token.
@@ -30,16 +30,7 @@ export class IdcsClientCredentialsOAuth2Api implements ICredentialType {
 	};
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Identity Domain URL',
-			name: 'domainUrl',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com',
-			description:
-				'The URL of the IDCS / OCI IAM identity domain that protects Fusion Field Service. In the OCI console: Identity & Security > Domains > your domain > Domain URL.',
-		},
+		domainUrlProperty,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',
@@ -73,11 +64,7 @@ export class IdcsClientCredentialsOAuth2Api implements ICredentialType {
 			name: 'authentication',
 			type: 'options',
 			options: [
-				{
-					name: 'Basic Auth Header',
-					value: 'header',
-					description: 'Authorization: Basic with client ID and secret, as curl -u does',
-				},
+				basicAuthHeaderOption,
 				{
 					name: 'Body Fields',
 					value: 'body',

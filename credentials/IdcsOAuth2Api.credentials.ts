@@ -10,6 +10,25 @@ export const DOMAIN_ORIGIN =
 const SCOPE_WITH_OFFLINE_ACCESS =
 	'={{ (($self["resourceScope"] || "") + " offline_access").trim().split(/\\s+/).filter((scope, index, all) => all.indexOf(scope) === index).join(" ") }}';
 
+/** The identity domain's address, as both IDCS credentials ask for it. */
+export const domainUrlProperty: INodeProperties = {
+	displayName: 'Identity Domain URL',
+	name: 'domainUrl',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com',
+	description:
+		'The URL of the IDCS / OCI IAM identity domain that protects Field Service or Fusion. In the OCI console: Identity & Security > Domains > your domain > Domain URL.',
+};
+
+/** Client Authentication's first choice, in both IDCS credentials. */
+export const basicAuthHeaderOption = {
+	name: 'Basic Auth Header',
+	value: 'header',
+	description: 'Authorization: Basic with client ID and secret, as curl -u does',
+};
+
 export class IdcsOAuth2Api implements ICredentialType {
 	name = 'idcsOAuth2Api';
 
@@ -30,16 +49,7 @@ export class IdcsOAuth2Api implements ICredentialType {
 	};
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Identity Domain URL',
-			name: 'domainUrl',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com',
-			description:
-				'The URL of the IDCS / OCI IAM identity domain that protects Field Service or Fusion. In the OCI console: Identity & Security > Domains > your domain > Domain URL.',
-		},
+		domainUrlProperty,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',
@@ -72,11 +82,7 @@ export class IdcsOAuth2Api implements ICredentialType {
 			name: 'authentication',
 			type: 'options',
 			options: [
-				{
-					name: 'Basic Auth Header',
-					value: 'header',
-					description: 'Authorization: Basic with client ID and secret, as curl -u does',
-				},
+				basicAuthHeaderOption,
 				{
 					name: 'Body Fields',
 					value: 'body',
