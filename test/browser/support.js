@@ -22,7 +22,7 @@ const CHROMIUM_ARGS = [
 const VIEWPORT = { width: 1280, height: 800 };
 /** Failure screenshots, page text and n8n's log (git-ignored). */
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'browser');
-/** The README's screenshots are rewritten only when asked (FST_UPDATE_SCREENSHOTS=1); else they go with the results. */
+/** The screenshots in docs/images are rewritten only when asked (FST_UPDATE_SCREENSHOTS=1); else they go with the results. */
 const IMAGES_DIR =
 	process.env.FST_UPDATE_SCREENSHOTS === '1'
 		? path.join(REPO_ROOT, 'docs', 'images')

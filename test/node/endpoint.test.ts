@@ -188,7 +188,7 @@ describe('a redirect from the token endpoint is never followed: the secrets go n
 });
 
 describe("the credential source refreshes through n8n's own OAuth2 client, which the node cannot stop from following a redirect", () => {
-	// What the README's security notes say: a 307/308 from the token endpoint makes n8n's client
+	// What docs/security.md says: a 307/308 from the token endpoint makes n8n's client
 	// post the refresh token (and, with Body authentication, the client secret) to the target.
 	it.each([307, 308])(
 		'HTTP %d: n8n posts the refresh token and the client secret again, to the target',
