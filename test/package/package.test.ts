@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 
@@ -15,7 +16,7 @@ describe('the published package (after npm run build)', () => {
 	it('follows the community node conventions', () => {
 		expect(pkg.name).toBe('n8n-nodes-field-service-token');
 		expect(pkg.keywords).toContain('n8n-community-node-package');
-		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
 		expect(pkg.dependencies).toBeUndefined();
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		for (const script of ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish']) {
@@ -71,6 +72,18 @@ describe('the published package (after npm run build)', () => {
 		const shipped = filesUnder(join(root, 'dist')).filter((f) => f.endsWith('.js'));
 		expect(shipped.length).toBeGreaterThan(10);
 		for (const file of shipped) expect(readFileSync(file, 'utf8')).not.toContain('getWorkflowStaticData');
+	});
+
+	// What n8n needs at run time, and the documents a package page shows: nothing else is published.
+	it('packs only the compiled JavaScript, the codex, the icons, the README, the CHANGELOG and the LICENSE', () => {
+		const [packed] = JSON.parse(
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+		) as Array<{ files: Array<{ path: string }> }>;
+		const files = packed.files.map((file) => file.path);
+		expect(
+			files.filter((file) => !/^dist\/.+\.(js|svg)$|^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/.test(file)).sort(),
+		).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+		expect(files).toEqual(expect.arrayContaining([...pkg.n8n.credentials, ...pkg.n8n.nodes]));
 	});
 
 	it('points its codex at full documentation URLs', () => {
