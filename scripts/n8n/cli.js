@@ -14,7 +14,13 @@ const { ensureN8n, node24Env } = require('./install');
  * call n8n's servers switched off, only 127.0.0.1, a free task-runner broker port of its own.
  */
 async function n8nEnv(folder, extra = {}) {
+	// n8n 2.41's preview Assistant (module instance-ai) now and then takes the editor's landing after
+	// sign-in, over the page the sign-in was asked to open; n8n refuses a module name it does not know,
+	// so it is switched off only where it exists.
+	const { dir } = await ensureN8n();
+	const instanceAi = fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'dist', 'modules', 'instance-ai'));
 	return node24Env({
+		...(instanceAi ? { N8N_DISABLED_MODULES: 'instance-ai' } : {}),
 		N8N_USER_FOLDER: folder.dir,
 		N8N_ENCRYPTION_KEY: folder.encryptionKey,
 		DB_TYPE: 'sqlite',
