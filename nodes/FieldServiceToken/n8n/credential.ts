@@ -103,11 +103,8 @@ export function clientAuthenticationFor(
 			itemIndex,
 		});
 	}
-	const fromCredential = clientSecret
-		? credential.authentication
-		: credential.signingPrivateKey.trim()
-			? 'clientAssertion'
-			: 'none';
+	const holdsKey = Boolean(credential.signingPrivateKey.trim());
+	const fromCredential = clientSecret ? credential.authentication : holdsKey ? 'clientAssertion' : 'none';
 	const method = choice === 'credential' ? fromCredential : choice;
 	if (method === 'none') return none(clientId);
 	if (method === 'clientAssertion') {
@@ -116,7 +113,7 @@ export function clientAuthenticationFor(
 	}
 	if (!clientSecret) {
 		throw new NodeOperationError(ctx.getNode(), 'The credential has no client secret', {
-			description: credential.signingPrivateKey.trim()
+			description: holdsKey
 				? 'Basic header and body fields both send the client secret. The credential holds a private key: choose Client Authentication "Client Assertion (Private Key)" or "As Set in the Credential", or fill in the Client Secret.'
 				: 'Basic header and body fields both send the client secret. Fill it in the credential, or choose "None (Public Client)" for a Mobile Application.',
 			itemIndex,
