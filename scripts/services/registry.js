@@ -86,16 +86,10 @@ async function startRegistry({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 		log(`npm registry (Verdaccio) on ${url}`);
 		return {
 			url,
+			npmrc,
 			logs: () => output,
 			/** `npm publish` of a folder or tarball, as a release would publish it. */
-			async publish(target) {
-				const result = await run(
-					'npm',
-					['publish', target, '--registry', url, '--userconfig', npmrc, '--ignore-scripts', '--tag', 'latest'],
-					{ env: cleanEnv() },
-				);
-				if (result.code !== 0) throw new Error(`npm publish ${target} to ${url} failed:\n${result.stderr}`);
-			},
+			publish: (target) => publishPackage({ url, npmrc }, target),
 			stop,
 		};
 	} catch (error) {
@@ -104,4 +98,17 @@ async function startRegistry({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 	}
 }
 
-module.exports = { startRegistry };
+/**
+ * `npm publish` of a folder or tarball to the registry at `url` (its publishing user's token in the
+ * `npmrc` file startRegistry wrote), as a release would publish it. Usable from another process.
+ */
+async function publishPackage({ url, npmrc }, target) {
+	const result = await run(
+		'npm',
+		['publish', target, '--registry', url, '--userconfig', npmrc, '--ignore-scripts', '--tag', 'latest'],
+		{ env: cleanEnv() },
+	);
+	if (result.code !== 0) throw new Error(`npm publish ${target} to ${url} failed:\n${result.stderr}`);
+}
+
+module.exports = { startRegistry, publishPackage };

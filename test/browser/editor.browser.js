@@ -1,18 +1,17 @@
-// In the n8n editor, in a real browser: set up the owner, create the Oracle IDCS OAuth2 API credential and
+// In the n8n editor, in a real browser: sign in, create the Oracle IDCS OAuth2 API credential and
 // connect it (n8n's OAuth popup, the local IDCS sign-in page), point the example workflow's Field Service
 // Token node at it, look at the node's parameters, execute the workflow and read the node's output.
-// Real n8n 2.41.1 (scripts/n8n/) with this package installed as a community package, the local IDCS
+// The shared n8n 2.41.1 (globalSetup.js), with this package installed by n8n's own installer (the
+// installer file before this one did it on the Community Nodes page), the local IDCS
 // (scripts/local-idcs.js), Chromium through playwright-core. Screenshots go to test-results/browser/screenshots/, or to docs/images/ with FST_UPDATE_SCREENSHOTS=1.
 'use strict';
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
 const n8n = require('../../scripts/n8n');
 const local = require('../../scripts/local-idcs');
 const {
-	RESULTS_DIR,
 	VIEWPORT,
 	launchBrowser,
 	steps,
@@ -27,13 +26,8 @@ const {
 	dismissOverlays,
 	screenshot,
 } = require('./support');
+const { OWNER, sharedN8n, ownerWithPackage } = require('./shared');
 
-const OWNER = {
-	email: 'browser-owner@example.com',
-	password: 'BrowserOwner1',
-	firstName: 'Browser',
-	lastName: 'Owner',
-};
 // Not the name the example workflow refers to ("Oracle IDCS account"), so that n8n cannot match it by
 // name: the node gets it only by picking it in the credential dropdown.
 const CREDENTIAL_NAME = 'Oracle IDCS (local, connected in the browser)';
@@ -45,7 +39,6 @@ const HTTP_NODE = 'List OFS resources';
 const ACCESS_TOKEN_TTL = 30;
 const ICON_PREFIX = `/icons/${n8n.PACKAGE_NAME}/dist`;
 
-let workDir;
 let idcs;
 let server;
 let browser;
@@ -83,73 +76,44 @@ async function rest(method, route, body) {
 const canvasNode = (name) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 
 beforeAll(async () => {
-	// Failure screenshots of an earlier run would be mistaken for this run's.
-	fs.rmSync(RESULTS_DIR, { recursive: true, force: true });
-	await n8n.ensureN8n(); // cold cache: installs Node 24 and n8n (about 4 min), with progress
-	workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fst-browser-'));
-	const tarball = await n8n.buildAndPack(path.join(workDir, 'pack'));
-	const folder = n8n.userFolder(path.join(workDir, 'user'));
-	await n8n.installPackage(folder, tarball);
-
-	const port = await n8n.freePort();
-	callbackUrl = `http://127.0.0.1:${port}/rest/oauth2-credential/callback`;
+	server = sharedN8n();
+	await ownerWithPackage();
+	callbackUrl = `${server.url}/rest/oauth2-credential/callback`;
 	idcs = await local.startIdcs({ accessTokenTtl: ACCESS_TOKEN_TTL, redirectUris: [callbackUrl] });
-	// The example workflow (OFS URL pointed at the stand-in), but no credential: that is made in the editor.
+	// The example workflow (OFS URL pointed at this file's stand-in), with no credential of this file's
+	// own: that is made in the editor.
 	workflow = local.exampleWorkflowFor(idcs.ofsBaseUrl);
-	await n8n.importWorkflows(folder, workflow);
-	server = await n8n.startN8n(folder, { port });
-	// startN8n resolves once /rest/settings answers 200, which on a new database is still n8n's
-	// "n8n is starting up. Please wait" page; /healthz/readiness says 200 only when n8n is ready.
-	await until(
-		async () => (await fetch(`${server.url}/healthz/readiness`).catch(() => undefined))?.status === 200,
-		`n8n at ${server.url} did not become ready (GET /healthz/readiness) within 120 s`,
-		{ timeout: 120_000, interval: 500 },
-	);
-	n8n.log(`browser test: n8n ${server.url}, local IDCS ${idcs.issuer}, work folder ${workDir}`);
-
+	await n8n.importWorkflows(server.folder, workflow);
+	n8n.log(`browser test: n8n ${server.url}, local IDCS ${idcs.issuer}`);
 	({ browser, page, problems } = await launchBrowser());
-}, 900_000);
+}, 300_000);
 
 afterAll(async () => {
-	const failed = run.failed();
-	if (server) {
-		fs.mkdirSync(RESULTS_DIR, { recursive: true });
-		fs.writeFileSync(path.join(RESULTS_DIR, 'n8n.log'), server.logs());
-		fs.writeFileSync(path.join(RESULTS_DIR, 'browser-console.log'), `${problems.join('\n')}\n`);
-	}
+	if (problems.length) n8n.log(`editor test: browser console:\n${problems.join('\n')}`);
 	await browser?.close().catch(() => {});
-	await server?.stop();
 	await idcs?.stop();
-	if (workDir && !process.env.FST_BROWSER_KEEP && !failed) fs.rmSync(workDir, { recursive: true, force: true });
-	else if (workDir) n8n.log(`browser test work folder kept: ${workDir}`);
 }, 60_000);
 
-test('n8n is up with no owner yet and community nodes on; the local IDCS is up', () =>
+test('n8n is up with community nodes on and the package installed by its installer; the local IDCS is up', () =>
 	run('start', async () => {
 		const settings = (await (await fetch(`${server.url}/rest/settings`)).json()).data;
-		expect(settings.userManagement.showSetupOnFirstLoad).toBe(true);
+		expect(settings.userManagement.showSetupOnFirstLoad).toBe(false);
 		expect(settings.communityNodesEnabled).toBe(true);
+		const installed = JSON.parse(
+			fs.readFileSync(
+				path.join(server.folder.n8nDir, 'nodes', 'node_modules', n8n.PACKAGE_NAME, 'package.json'),
+				'utf8',
+			),
+		);
+		expect(installed.name).toBe(n8n.PACKAGE_NAME);
 		const discovery = await (await fetch(`${idcs.issuer}/.well-known/openid-configuration`)).json();
 		expect(discovery.authorization_endpoint).toBe(`${idcs.issuer}/oauth2/v1/authorize`);
 	}));
 
-test('the owner account is set up through the setup form, then signs in through the sign-in form', () =>
-	run('owner setup and sign-in', async () => {
-		await page.goto(`${server.url}/`);
-		await page.waitForURL(/\/setup(\?|$)/, { timeout: 60_000 });
-		const form = await visible(page.getByTestId('setup-form'), 'the "Set up owner account" form');
-		await expect(form.locator('text=Set up owner account').count()).resolves.toBe(1);
-		await form.getByTestId('email').locator('input').fill(OWNER.email);
-		await form.getByTestId('firstName').locator('input').fill(OWNER.firstName);
-		await form.getByTestId('lastName').locator('input').fill(OWNER.lastName);
-		await form.getByTestId('password').locator('input').fill(OWNER.password);
-		await form.getByTestId('form-submit-button').click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/setup'), { timeout: 30_000 });
-		expect((await rest('GET', '/rest/login')).email).toBe(OWNER.email);
-
-		// Signed out (a new session), then in again through the sign-in form, at the address npm start
-		// prints: after signing in, n8n opens the example workflow (not its home or AI assistant page).
-		await page.context().clearCookies();
+test('the owner signs in through the sign-in form, at the address npm start prints', () =>
+	run('sign-in', async () => {
+		// The sign-in form, at the address npm start prints: after signing in, n8n opens the example
+		// workflow (not its home or AI assistant page).
 		await page.goto(n8n.signInUrl(server.url, `/workflow/${workflow.id}`));
 		await page.waitForURL(/\/signin/, { timeout: 30_000 });
 		const signin = await visible(page.getByTestId('signin-form'), 'the sign-in form');
@@ -169,8 +133,8 @@ test('the owner account is set up through the setup form, then signs in through 
 		expect(settings.versionCli).toBe(n8n.n8nVersion());
 		expect(settings.oauthCallbackUrls.oauth2).toBe(callbackUrl);
 
-		// A fresh instance: the example workflow, and no credential at all.
-		expect(await rest('GET', '/rest/credentials')).toEqual([]);
+		// The example workflow, and no credential of the name this file gives its own yet.
+		expect((await rest('GET', '/rest/credentials')).filter((c) => c.name === CREDENTIAL_NAME)).toEqual([]);
 		expect((await rest('GET', `/rest/workflows/${workflow.id}`)).name).toBe(workflow.name);
 	}));
 

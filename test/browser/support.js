@@ -193,8 +193,13 @@ async function dismissOverlays(page) {
 	}
 }
 
-/** A screenshot (PNG, the viewport) into IMAGES_DIR. Resolves the file's path. */
+/**
+ * A screenshot (PNG, the viewport) into IMAGES_DIR. Resolves the file's path. The red "E2E MODE" frame
+ * n8n draws in its test mode (on for its licensed custom-registry feature, see globalSetup.js) is
+ * hidden: a user's n8n does not show it.
+ */
 async function screenshot(page, name) {
+	await page.addStyleTag({ content: '[data-test-id="e2e-test-mode-marker"] { display: none !important; }' });
 	fs.mkdirSync(IMAGES_DIR, { recursive: true });
 	const file = path.join(IMAGES_DIR, name);
 	await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
