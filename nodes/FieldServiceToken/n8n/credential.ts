@@ -10,6 +10,7 @@ import {
 	type ClientAuthentication,
 	type SigningKey,
 } from '../oauth';
+import type { SealingKeyMaterial } from './sealedRefreshToken';
 
 export const CREDENTIAL_TYPE = 'idcsOAuth2Api';
 
@@ -31,6 +32,13 @@ export interface IdcsCredential {
 	/** The tenant's own `aud` values for signed assertions; empty: both of Oracle's readings. */
 	assertionAudience: string[];
 }
+
+/** What a sealed refresh token's key comes from: the credential's secret (else its private key), client and token URL. */
+export const sealingKeyOf = (credential: IdcsCredential): SealingKeyMaterial => ({
+	secret: credential.clientSecret || credential.signingPrivateKey,
+	clientId: credential.clientId,
+	tokenEndpoint: credential.accessTokenUrl,
+});
 
 export type ClientAuthenticationChoice = 'credential' | 'basic' | 'body' | 'none' | 'clientAssertion';
 

@@ -95,3 +95,14 @@ export const optionsCollection = (displayOptions: IDisplayOptions, options: INod
 	default: {},
 	options,
 });
+
+/** Seal Refresh Token For User: the refresh token leaves and comes back sealed (n8n/sealedRefreshToken.ts). */
+export const sealForUserOption: INodeProperties = {
+	displayName: 'Seal Refresh Token For User',
+	name: 'sealForUser',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.body.login }}',
+	description:
+		'For a refresh token kept outside n8n (an OFS plugin keeps it for its signed-in user): the user it belongs to. The refresh token then comes out only as sealed_refresh_token, encrypted with a key from the credential, and goes in only sealed, for the same user.',
+};

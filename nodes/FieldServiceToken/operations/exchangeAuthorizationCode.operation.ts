@@ -1,6 +1,7 @@
 import { sleep, type INodeProperties } from 'n8n-workflow';
 
-import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n/credential';
+import { clientAuthenticationFor, sealingKeyOf, type ClientAuthenticationChoice } from '../n8n/credential';
+import { sealRefreshToken } from '../n8n/sealedRefreshToken';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
 import { exchangeAuthorizationCode, inTermsOf } from '../oauth';
@@ -9,6 +10,7 @@ import {
 	optionsCollection,
 	outputFieldOption,
 	redirectUriParameter,
+	sealForUserOption,
 	timeoutOption,
 	type Operation,
 } from './common';
@@ -38,11 +40,19 @@ export const properties: INodeProperties[] = [
 		description: 'The code_verifier from Build Authorization Request, when it was built with PKCE',
 	},
 	clientAuthenticationParameter(show),
-	optionsCollection(show, [timeoutOption('the IDCS token endpoint', 'authorization code'), outputFieldOption]),
+	optionsCollection(show, [
+		sealForUserOption,
+		timeoutOption('the IDCS token endpoint', 'authorization code'),
+		outputFieldOption,
+	]),
 ];
 
 export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCredential }) => {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutSeconds?: number; outputField?: string };
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as {
+		sealForUser?: string;
+		timeoutSeconds?: number;
+		outputField?: string;
+	};
 	const credential = await readCredential();
 	const code = String(ctx.getNodeParameter('authorizationCode', itemIndex, ''));
 	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
@@ -62,11 +72,16 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	).catch((error: unknown) => {
 		throw inTermsOf({ clientAuthentication }, error);
 	});
+	const sealFor = options.sealForUser?.trim() ?? '';
 	const fields = tokenFields({
 		tokenSet,
-		refreshToken: tokenSet.refreshToken,
+		refreshToken: sealFor ? undefined : tokenSet.refreshToken,
 		refreshTokenRotated: false,
 		fromCache: false,
 	});
+	if (sealFor && tokenSet.refreshToken) {
+		secrets.push(tokenSet.refreshToken);
+		fields.sealed_refresh_token = sealRefreshToken(tokenSet.refreshToken, sealFor, sealingKeyOf(credential));
+	}
 	return withFields(json, fields, options.outputField ?? '');
 };

@@ -1,14 +1,16 @@
-import { sleep, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, sleep, type INodeProperties } from 'n8n-workflow';
 
-import { clientAuthenticationFor, type ClientAuthenticationChoice } from '../n8n/credential';
+import { clientAuthenticationFor, sealingKeyOf, type ClientAuthenticationChoice } from '../n8n/credential';
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
+import { openSealedRefreshToken, sealRefreshToken } from '../n8n/sealedRefreshToken';
 import { n8nTransport } from '../n8n/transport';
 import { inTermsOf, OAuthError, refreshAccessToken, TokenCache } from '../oauth';
 import {
 	clientAuthenticationParameter,
 	optionsCollection,
 	outputFieldOption,
+	sealForUserOption,
 	timeoutOption,
 	type Operation,
 } from './common';
@@ -78,6 +80,7 @@ export const properties: INodeProperties[] = [
 			description:
 				'Only to narrow the scope of a refresh token given by field; empty keeps the scope it was granted with',
 		},
+		sealForUserOption,
 		timeoutOption('the IDCS token endpoint', 'refresh token'),
 		outputFieldOption,
 	]),
@@ -97,6 +100,7 @@ interface RefreshOptions {
 	reuseToken?: boolean;
 	expiryMarginSeconds?: number;
 	scope?: string;
+	sealForUser?: string;
 	timeoutSeconds?: number;
 	outputField?: string;
 }
@@ -110,12 +114,21 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	const credential = await readCredential();
 	const source = ctx.getNodeParameter('refreshTokenSource', itemIndex) as 'credential' | 'parameter';
 
+	const sealFor = options.sealForUser?.trim() ?? '';
 	if (source === 'credential') {
+		if (sealFor)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'Seal Refresh Token For User works with Refresh Token Source "From a Field": the credential keeps its own refresh token',
+				{ itemIndex },
+			);
 		const result = await credentialAccessToken(ctx, credential, reuse, itemIndex);
 		return withFields(json, tokenFields(result), options.outputField ?? '');
 	}
 
-	const refreshToken = String(ctx.getNodeParameter('refreshToken', itemIndex, ''));
+	const given = String(ctx.getNodeParameter('refreshToken', itemIndex, ''));
+	secrets.push(given);
+	const refreshToken = sealFor ? openSealedRefreshToken(given, sealFor, sealingKeyOf(credential)) : given;
 	secrets.push(refreshToken);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
 	const clientAuthentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
@@ -133,5 +146,9 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	).catch((error: unknown) => {
 		throw withSeveralProcessesHint(inTermsOf({ clientAuthentication }, error));
 	});
-	return withFields(json, tokenFields(result), options.outputField ?? '');
+	if (!sealFor) return withFields(json, tokenFields(result), options.outputField ?? '');
+	secrets.push(result.refreshToken);
+	const fields = tokenFields({ ...result, refreshToken: undefined });
+	fields.sealed_refresh_token = sealRefreshToken(result.refreshToken, sealFor, sealingKeyOf(credential));
+	return withFields(json, fields, options.outputField ?? '');
 };
