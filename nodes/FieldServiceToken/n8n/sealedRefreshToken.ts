@@ -51,17 +51,21 @@ export function openSealedRefreshToken(sealed: string, user: string, key: Sealin
 	const bytes = Buffer.from(text.slice(PREFIX.length), 'base64url');
 	const derived = sealingKey(key);
 	if (bytes.length <= IV_BYTES + TAG_BYTES) throw new SealError('The sealed refresh token is cut short');
+	let opened: string | undefined;
 	try {
 		const decipher = createDecipheriv('aes-256-gcm', derived, bytes.subarray(0, IV_BYTES));
 		decipher.setAAD(userData(user.trim()));
 		decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-		return Buffer.concat([
+		opened = Buffer.concat([
 			decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
 			decipher.final(),
 		]).toString('utf8');
 	} catch {
+		// The tag does not match: another key, another user, or altered text (nothing tells them apart).
+	}
+	if (opened === undefined)
 		throw new SealError(
 			'The sealed refresh token does not open: it was sealed for another user, by another credential (or before its client secret changed), or it was altered. The user signs in again.',
 		);
-	}
+	return opened;
 }
