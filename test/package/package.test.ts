@@ -16,7 +16,7 @@ describe('the published package (after npm run build)', () => {
 	it('follows the community node conventions', () => {
 		expect(pkg.name).toBe('n8n-nodes-field-service-token');
 		expect(pkg.keywords).toContain('n8n-community-node-package');
-		expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
+		expect(pkg.files).toEqual(['dist', '!dist/plugin', 'CHANGELOG.md']);
 		expect(pkg.dependencies).toBeUndefined();
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		for (const script of ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish']) {
@@ -76,6 +76,10 @@ describe('the published package (after npm run build)', () => {
 
 	// What n8n needs at run time, and the documents a package page shows: nothing else is published.
 	it('packs only the compiled JavaScript, the codex, the icons, the README, the CHANGELOG and the LICENSE', () => {
+		// The Field Service plugin archive, built beside the package's files, is uploaded to Field Service: not packed.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		(require('../../scripts/build-plugin.js') as { buildPlugin: () => unknown }).buildPlugin();
+		expect(existsSync(join(root, 'dist/plugin/field-service-token-plugin.zip'))).toBe(true);
 		const [packed] = JSON.parse(
 			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
 		) as Array<{ files: Array<{ path: string }> }>;
