@@ -165,6 +165,28 @@ describe('the node with Seal Refresh Token For User, against the local IDCS', ()
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toEqual([]);
 	});
 
+	it('a request whose user is empty spends nothing and gets nothing back unsealed', async () => {
+		const [request] = await run({ operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI });
+		const { code } = await authorizeHeadlessly(request.url as string);
+		const [item] = await run(
+			{
+				operation: 'exchangeAuthorizationCode',
+				authorizationCode: code,
+				redirectUri: REDIRECT_URI,
+				options: { sealForUser: '={{ $json.login }}' },
+			},
+			{ login: '' },
+			true,
+		);
+		expect(item).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
+		expect(await tokenRequestsWith('code', code)).toEqual([]);
+
+		const { tokens, refreshToken } = await signIn('tech.one');
+		const [refreshed] = await refresh(tokens.sealed_refresh_token, '', true);
+		expect(refreshed).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toEqual([]);
+	});
+
 	it('refuses sealing with the credential as the refresh token source', async () => {
 		await expect(
 			run({ operation: 'refreshAccessToken', refreshTokenSource: 'credential', options: { sealForUser: 'tech.one' } }),

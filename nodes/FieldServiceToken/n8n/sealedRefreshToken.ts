@@ -31,6 +31,22 @@ function sealingKey({ secret, clientId, tokenEndpoint }: SealingKeyMaterial): Bu
 
 const userData = (user: string) => Buffer.from(`user:${user}`, 'utf8');
 
+/**
+ * Sealing as the Seal Refresh Token For User option asks, checked before anything is sent (so that a
+ * request with no user never spends a code or refresh token, and never gets one back unsealed):
+ * undefined when the option is not set.
+ */
+export function sealingFor(
+	option: unknown,
+	key: SealingKeyMaterial,
+): { user: string; key: SealingKeyMaterial } | undefined {
+	if (option === undefined) return undefined;
+	const user = typeof option === 'string' ? option.trim() : '';
+	if (!user) throw new SealError('Seal Refresh Token For User is empty: name the user the token belongs to');
+	sealingKey(key);
+	return { user, key };
+}
+
 export function sealRefreshToken(refreshToken: string, user: string, key: SealingKeyMaterial): string {
 	if (!user.trim()) throw new SealError('Seal Refresh Token For User is empty: name the user the token belongs to');
 	const iv = randomBytes(IV_BYTES);

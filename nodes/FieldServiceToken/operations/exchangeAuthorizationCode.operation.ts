@@ -1,7 +1,7 @@
 import { sleep, type INodeProperties } from 'n8n-workflow';
 
 import { clientAuthenticationFor, sealingKeyOf, type ClientAuthenticationChoice } from '../n8n/credential';
-import { sealRefreshToken } from '../n8n/sealedRefreshToken';
+import { sealingFor, sealRefreshToken } from '../n8n/sealedRefreshToken';
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
 import { exchangeAuthorizationCode, inTermsOf } from '../oauth';
@@ -49,11 +49,12 @@ export const properties: INodeProperties[] = [
 
 export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCredential }) => {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as {
-		sealForUser?: string;
+		sealForUser?: unknown;
 		timeoutSeconds?: number;
 		outputField?: string;
 	};
 	const credential = await readCredential();
+	const sealing = sealingFor(options.sealForUser, sealingKeyOf(credential));
 	const code = String(ctx.getNodeParameter('authorizationCode', itemIndex, ''));
 	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
 	secrets.push(code, codeVerifier);
@@ -72,16 +73,15 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	).catch((error: unknown) => {
 		throw inTermsOf({ clientAuthentication }, error);
 	});
-	const sealFor = options.sealForUser?.trim() ?? '';
 	const fields = tokenFields({
 		tokenSet,
-		refreshToken: sealFor ? undefined : tokenSet.refreshToken,
+		refreshToken: sealing ? undefined : tokenSet.refreshToken,
 		refreshTokenRotated: false,
 		fromCache: false,
 	});
-	if (sealFor && tokenSet.refreshToken) {
+	if (sealing && tokenSet.refreshToken) {
 		secrets.push(tokenSet.refreshToken);
-		fields.sealed_refresh_token = sealRefreshToken(tokenSet.refreshToken, sealFor, sealingKeyOf(credential));
+		fields.sealed_refresh_token = sealRefreshToken(tokenSet.refreshToken, sealing.user, sealing.key);
 	}
 	return withFields(json, fields, options.outputField ?? '');
 };

@@ -3,7 +3,7 @@ import { NodeOperationError, sleep, type INodeProperties } from 'n8n-workflow';
 import { clientAuthenticationFor, sealingKeyOf, type ClientAuthenticationChoice } from '../n8n/credential';
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
-import { openSealedRefreshToken, sealRefreshToken } from '../n8n/sealedRefreshToken';
+import { openSealedRefreshToken, sealingFor, sealRefreshToken } from '../n8n/sealedRefreshToken';
 import { n8nTransport } from '../n8n/transport';
 import { inTermsOf, OAuthError, refreshAccessToken, TokenCache } from '../oauth';
 import {
@@ -100,7 +100,7 @@ interface RefreshOptions {
 	reuseToken?: boolean;
 	expiryMarginSeconds?: number;
 	scope?: string;
-	sealForUser?: string;
+	sealForUser?: unknown;
 	timeoutSeconds?: number;
 	outputField?: string;
 }
@@ -114,9 +114,8 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	const credential = await readCredential();
 	const source = ctx.getNodeParameter('refreshTokenSource', itemIndex) as 'credential' | 'parameter';
 
-	const sealFor = options.sealForUser?.trim() ?? '';
 	if (source === 'credential') {
-		if (sealFor)
+		if (options.sealForUser !== undefined)
 			throw new NodeOperationError(
 				ctx.getNode(),
 				'Seal Refresh Token For User works with Refresh Token Source "From a Field": the credential keeps its own refresh token',
@@ -128,7 +127,8 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 
 	const given = String(ctx.getNodeParameter('refreshToken', itemIndex, ''));
 	secrets.push(given);
-	const refreshToken = sealFor ? openSealedRefreshToken(given, sealFor, sealingKeyOf(credential)) : given;
+	const sealing = sealingFor(options.sealForUser, sealingKeyOf(credential));
+	const refreshToken = sealing ? openSealedRefreshToken(given, sealing.user, sealing.key) : given;
 	secrets.push(refreshToken);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
 	const clientAuthentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
@@ -146,9 +146,9 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	).catch((error: unknown) => {
 		throw withSeveralProcessesHint(inTermsOf({ clientAuthentication }, error));
 	});
-	if (!sealFor) return withFields(json, tokenFields(result), options.outputField ?? '');
+	if (!sealing) return withFields(json, tokenFields(result), options.outputField ?? '');
 	secrets.push(result.refreshToken);
 	const fields = tokenFields({ ...result, refreshToken: undefined });
-	fields.sealed_refresh_token = sealRefreshToken(result.refreshToken, sealFor, sealingKeyOf(credential));
+	fields.sealed_refresh_token = sealRefreshToken(result.refreshToken, sealing.user, sealing.key);
 	return withFields(json, fields, options.outputField ?? '');
 };
