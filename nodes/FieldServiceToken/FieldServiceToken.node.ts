@@ -153,7 +153,8 @@ export class FieldServiceToken implements INodeType {
 					returnData.push({
 						json: {
 							error: nodeError.message,
-							...(nodeError.description ? { description: nodeError.description } : {}),
+							// Only keys n8n takes for an error item: with "Continue (using error output)" it goes to that output.
+							...(nodeError.description ? { details: nodeError.description } : {}),
 						},
 						pairedItem: { item: itemIndex },
 					});

@@ -101,7 +101,7 @@ describe.each(['client', 'user'] as const)('the %s assertion audience', (grant) 
 				? 'IDCS did not accept the client assertion (invalid_client)'
 				: 'IDCS did not accept the user assertion (invalid_grant)',
 		);
-		expect(json.description).toContain(grant === 'client' ? `aud = ${CLASSIC}` : 'Assertion Audience');
+		expect(json.details).toContain(grant === 'client' ? `aud = ${CLASSIC}` : 'Assertion Audience');
 	});
 
 	it('as set in the credential, several values, is what a domain-reading tenant accepts', async () => {

@@ -155,7 +155,7 @@ describe('Client Assertion against the local IDCS', () => {
 		});
 		expect(item.json).toEqual({
 			error: 'IDCS did not accept the client assertion (invalid_client)',
-			description: expect.stringMatching(
+			details: expect.stringMatching(
 				/^Check that the certificate of this private key is uploaded to the application .* IDCS said: "client authentication failed: signature verification failed"$/,
 			),
 		});
@@ -279,7 +279,7 @@ describe('a credential with a private key and no secret', () => {
 		});
 		expect(item.json).toEqual({
 			error: 'The credential has no client secret',
-			description:
+			details:
 				'Basic header and body fields both send the client secret. The credential holds a private key: choose Client Authentication "Client Assertion (Private Key)" or "As Set in the Credential", or fill in the Client Secret.',
 		});
 		expect((await ownRequests()).length).toBe(before);
@@ -363,7 +363,7 @@ describe('Client Assertion refuses bad keys before anything is sent', () => {
 				given,
 				true,
 			);
-			expect(output).toEqual({ error: message, description: expect.any(String) });
+			expect(output).toEqual({ error: message, details: expect.any(String) });
 			if (typeof given.signingPrivateKey === 'string' && given.signingPrivateKey.length > 100) {
 				expect(JSON.stringify(output)).not.toContain(given.signingPrivateKey.split('\n')[1]);
 			}

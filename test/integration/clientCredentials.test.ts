@@ -173,7 +173,7 @@ describe('Get Client Credentials Token against the local IDCS', () => {
 		});
 		expect(item.json).toEqual({
 			error: 'The IDCS application is not allowed to use the client credentials grant (unauthorized_client)',
-			description: expect.stringMatching(/^In the IDCS console, open the application .* tick Client credentials/),
+			details: expect.stringMatching(/^In the IDCS console, open the application .* tick Client credentials/),
 		});
 		expect(JSON.stringify(item)).not.toContain(clients.basic.clientSecret);
 	});
@@ -231,7 +231,7 @@ describe('the Timeout option of the stateless grants', () => {
 				});
 				expect(item.json).toEqual({
 					error: 'The Timeout option must be between 1 and 300 seconds',
-					description: expect.stringMatching(/^Set Options > Timeout \(Seconds\) to a number from 1 to 300/),
+					details: expect.stringMatching(/^Set Options > Timeout \(Seconds\) to a number from 1 to 300/),
 				});
 			}
 			expect((await tokenRequestsOf(grantClients.service.clientId, 'client_credentials')).slice(before)).toHaveLength(

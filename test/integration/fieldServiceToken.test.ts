@@ -137,7 +137,7 @@ describe('Get Field Service Token against the local Field Service', () => {
 		const [refused] = await run({}, { clientSecret: wrongSecret });
 		expect(refused).toEqual({
 			error: 'Field Service did not accept the client ID and secret (invalid_client)',
-			description: expect.stringMatching(/^In Field Service, Configuration > Applications > your application/),
+			details: expect.stringMatching(/^In Field Service, Configuration > Applications > your application/),
 		});
 		expect(JSON.stringify(refused)).not.toContain(wrongSecret);
 
@@ -145,7 +145,7 @@ describe('Get Field Service Token against the local Field Service', () => {
 		const [wrongKey] = await run({ fieldServiceGrant: 'jwtAssertion' }, { signingPrivateKey: otherKey });
 		expect(wrongKey).toEqual({
 			error: 'Field Service did not accept the assertion (invalid_grant)',
-			description: expect.stringMatching(
+			details: expect.stringMatching(
 				/ Field Service said: "the signature does not verify with the application's public key"$/,
 			),
 		});
@@ -160,7 +160,7 @@ describe('Get Field Service Token against the local Field Service', () => {
 		expect(await run({}, { instanceUrl: 'http://fs.example.com' })).toEqual([
 			{
 				error: 'Refusing to send credentials to the Field Service instance over plain http://fs.example.com',
-				description: expect.stringMatching(/^Set the Instance URL in the Oracle Field Service API credential/),
+				details: expect.stringMatching(/^Set the Instance URL in the Oracle Field Service API credential/),
 			},
 		]);
 		expect((await run({}, { instanceUrl: 'https://user:pass@fs.example.com' }))[0].error).toBe(
@@ -206,7 +206,7 @@ describe('Dynamic Scope (ofsc_dynamic_scope)', () => {
 		const [refused] = await run({ options: { dynamicScope: 'activities' } });
 		expect(refused).toEqual({
 			error: 'Field Service did not accept the requested scope (invalid_scope)',
-			description:
+			details:
 				'Check the Dynamic Scope option: one or more Field Service REST request URLs of this instance, separated by spaces. Field Service said: "ofsc_dynamic_scope: activities is not a REST request URL of this instance"',
 		});
 	});

@@ -214,7 +214,7 @@ describe('Refresh Access Token with a refresh token from a field, against the lo
 		expect(item.json).toEqual({
 			error:
 				'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
-			description: expect.stringMatching(/^Authorize again with offline_access in the scope/),
+			details: expect.stringMatching(/^Authorize again with offline_access in the scope/),
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(JSON.stringify(item)).not.toContain(refreshToken);
@@ -252,12 +252,12 @@ describe('A refresh token from a field that IDCS rejected (several n8n processes
 
 		expect(await fromField(refreshToken)).toEqual({
 			error: INVALID_GRANT,
-			description: `${DESCRIPTION} IDCS said: "grant request is invalid"`,
+			details: `${DESCRIPTION} IDCS said: "grant request is invalid"`,
 		});
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
 
 		for (let run = 0; run < 3; run++)
-			expect(await fromField(refreshToken)).toEqual({ error: INVALID_GRANT, description: DESCRIPTION });
+			expect(await fromField(refreshToken)).toEqual({ error: INVALID_GRANT, details: DESCRIPTION });
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toHaveLength(1);
 	});
 
@@ -274,8 +274,8 @@ describe('A refresh token from a field that IDCS rejected (several n8n processes
 		expect(await fromField(first, { expiryMarginSeconds: 4000 })).toMatchObject({ error: INVALID_GRANT });
 		// The revoked access token, still valid by its expiry, is not handed out again, and neither
 		// refresh token of the lineage is presented again.
-		expect(await fromField(first)).toEqual({ error: INVALID_GRANT, description: DESCRIPTION });
-		expect(await fromField(second)).toEqual({ error: INVALID_GRANT, description: DESCRIPTION });
+		expect(await fromField(first)).toEqual({ error: INVALID_GRANT, details: DESCRIPTION });
+		expect(await fromField(second)).toEqual({ error: INVALID_GRANT, details: DESCRIPTION });
 		expect(await tokenRequestsWith('refresh_token', first)).toHaveLength(2);
 		expect(await tokenRequestsWith('refresh_token', second)).toHaveLength(1);
 	});

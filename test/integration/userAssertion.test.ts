@@ -171,7 +171,7 @@ describe('Get User Assertion Token against the local IDCS', () => {
 		);
 		expect(item).toEqual({
 			error: 'IDCS did not accept the user assertion (invalid_grant)',
-			description: expect.stringMatching(
+			details: expect.stringMatching(
 				/^Check that the user name is an active user .* IDCS said: "grant request is invalid: the signature does not verify with the registered certificate"$/,
 			),
 		});
@@ -203,7 +203,7 @@ describe('Get User Assertion Token against the local IDCS', () => {
 		}).then(([items]) => items.map((i) => i.json));
 		expect(item).toEqual({
 			error: 'The IDCS application is not allowed to use the JWT assertion grant (unauthorized_client)',
-			description: expect.stringMatching(/tick JWT assertion under Allowed grant types/),
+			details: expect.stringMatching(/tick JWT assertion under Allowed grant types/),
 		});
 	});
 
@@ -215,7 +215,7 @@ describe('Get User Assertion Token against the local IDCS', () => {
 			{ items: [{ user: '' }, { user: '   ' }, { user: 'ofs.dispatcher' }], continueOnFail: true },
 		);
 		expect(outputs.map((o) => o.error)).toEqual(['The user name is empty', 'The user name is empty', undefined]);
-		expect(outputs[0].description).toMatch(/^Map the IDCS user name/);
+		expect(outputs[0].details).toMatch(/^Map the IDCS user name/);
 		await expect(run(grantClients.service, {}, { extra: { signingPrivateKey: '' } })).rejects.toMatchObject({
 			message: 'No private key to sign the assertion with',
 		});

@@ -46,7 +46,7 @@ it("refreshes twice at most when n8n's refresh returns a token the caller's cred
 	const [[item]] = await new FieldServiceToken().execute.call(context);
 	expect(item.json).toEqual({
 		error: "n8n's refresh returned a token this credential does not hold",
-		description:
+		details:
 			'Run the workflow again. If it persists, connect the credential again; another user of the same credential may be refreshing at the same moment.',
 	});
 	expect(refreshes).toBe(2);

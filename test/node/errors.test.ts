@@ -253,11 +253,11 @@ describe("the node's errors say what went wrong and what to do, and leak nothing
 	it('names the failing item, and continueOnFail turns each failure into an error item', async () => {
 		const [items] = await refreshAgainst(httpOrigin, {}, ['', REFRESH_TOKEN + '/scope'], true);
 		expect(items).toEqual([
-			{ json: { error: 'The refresh token is empty', description: expect.any(String) }, pairedItem: { item: 0 } },
+			{ json: { error: 'The refresh token is empty', details: expect.any(String) }, pairedItem: { item: 0 } },
 			{
 				json: {
 					error: 'IDCS did not accept the requested scope (invalid_scope)',
-					description: expect.stringContaining('[redacted]'),
+					details: expect.stringContaining('[redacted]'),
 				},
 				pairedItem: { item: 1 },
 			},

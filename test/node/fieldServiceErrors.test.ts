@@ -69,7 +69,7 @@ async function run(instanceUrl: string, options: IDataObject = {}) {
 		credentialType: 'oracleFieldServiceApi',
 		continueOnFail: true,
 	});
-	return item.json as { error: string; description: string };
+	return item.json as { error: string; details: string };
 }
 
 describe("Get Field Service Token's errors name Field Service and its credential's fields", () => {
@@ -125,7 +125,7 @@ describe("Get Field Service Token's errors name Field Service and its credential
 	])('%s', async (_what, name, message, description) => {
 		scenario = name;
 		const output = await run(origin);
-		expect(output).toEqual({ error: message, description: expect.stringMatching(description) });
+		expect(output).toEqual({ error: message, details: expect.stringMatching(description) });
 		expect(JSON.stringify(output)).not.toMatch(/IDCS|Identity Domain|refresh token/);
 		expect(JSON.stringify(output)).not.toContain(CLIENT_SECRET);
 	});
@@ -135,7 +135,7 @@ describe("Get Field Service Token's errors name Field Service and its credential
 		const output = await run(origin, { timeoutSeconds: 1 });
 		expect(output).toEqual({
 			error: expect.stringMatching(/^Field Service's token service at 127\.0\.0\.1:\d+ did not answer within 1 s$/),
-			description:
+			details:
 				'Try again, or raise the Timeout option. The request was not resent; it spends no refresh token or code, so running the workflow again is safe.',
 		});
 	});
@@ -144,7 +144,7 @@ describe("Get Field Service Token's errors name Field Service and its credential
 		const output = await run(closedOrigin);
 		expect(output).toEqual({
 			error: expect.stringMatching(/^The connection to 127\.0\.0\.1:\d+ was refused$/),
-			description:
+			details:
 				'Check the Instance URL in the Oracle Field Service API credential, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) of n8n.',
 		});
 	});

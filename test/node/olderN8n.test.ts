@@ -84,7 +84,7 @@ describe('the credential source on an n8n without helpers.refreshOAuth2Token', (
 	it('becomes an error item with continueOnFail', async () => {
 		const [[item]] = await new FieldServiceToken().execute.call(olderN8nContext(true));
 		expect(item).toEqual({
-			json: { error: 'Refreshing from the credential needs n8n 1.119.2 or later', description: expect.any(String) },
+			json: { error: 'Refreshing from the credential needs n8n 1.119.2 or later', details: expect.any(String) },
 			pairedItem: { item: 0 },
 		});
 		expect(JSON.stringify(item)).not.toMatch(/secret-value|rt-value/);

@@ -214,7 +214,7 @@ describe('a token endpoint that quotes the request in its error gets every secre
 		expect(leakedForms(error)).toEqual([]);
 
 		const [[item]] = await run(true);
-		expect(item).toEqual({ json: { error: message, description: error?.description }, pairedItem: { item: 0 } });
+		expect(item).toEqual({ json: { error: message, details: error?.description }, pairedItem: { item: 0 } });
 		expect(leakedForms(item)).toEqual([]);
 		expect(received).toHaveLength(2);
 	});
