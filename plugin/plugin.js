@@ -108,7 +108,10 @@
 		list.textContent = '';
 		(items || []).forEach(function (item) {
 			var li = document.createElement('li');
-			li.textContent = item.name || item.resourceId || JSON.stringify(item);
+			var name = document.createElement('span');
+			name.className = 'name';
+			name.textContent = item.name || item.resourceId || JSON.stringify(item);
+			li.appendChild(name);
 			if (item.resourceId && item.name) {
 				var small = document.createElement('small');
 				small.textContent = item.resourceId;
