@@ -12,6 +12,7 @@ const path = require('path');
 const n8n = require('./n8n');
 const local = require('./local-idcs');
 const reaper = require('./services/reaper');
+const { preparePluginBackEnd, runPluginUsers } = require('./pluginUsers');
 const wf = require('./workflows');
 
 const APPROACHES = [
@@ -380,11 +381,17 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 	const folder = n8n.userFolder(fs.mkdtempSync(path.join(parent, `${mode}-`)));
 	reaper.guardPath(folder.dir);
 	let setup;
+	let plugin;
 	let server;
 	try {
 		const { version } = await n8n.ensureN8n();
 		await n8n.installPackage(folder, tarball);
 		setup = await prepareApproaches({ ttl: config.ttl, marginSeconds: config.marginSeconds });
+		// The Field Service plugin's back end (examples/ofs-plugin-*), run after the bursts by pluginUsers.js.
+		plugin = await preparePluginBackEnd();
+		reaper.guardProcess(plugin.idcs.process.pid);
+		const credentials = [...setup.credentials, ...plugin.credentials];
+		const workflows = [...setup.workflows, ...plugin.workflows];
 		const env = { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', N8N_LOG_LEVEL: 'info' };
 		let workerCounts;
 		let psql;
@@ -397,17 +404,17 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 				mainEnv: { FST_WORKER: 'main' },
 				workerEnv: (index) => ({ FST_WORKER: `worker-${index + 1}` }),
 				prepare: async ({ importCredentials, importWorkflows, publishWorkflows }) => {
-					await importCredentials(setup.credentials);
-					await importWorkflows(setup.workflows);
-					await publishWorkflows(setup.workflows.map((w) => w.id));
+					await importCredentials(credentials);
+					await importWorkflows(workflows);
+					await publishWorkflows(workflows.map((w) => w.id));
 				},
 			});
 			workerCounts = () => n8n.executionsPerWorker(server.workers);
 			psql = server.postgres.psql;
 		} else {
-			await n8n.importCredentials(folder, setup.credentials);
-			await n8n.importWorkflows(folder, setup.workflows);
-			for (const workflow of setup.workflows) await n8n.n8nCliOrThrow(folder, n8n.activateArgs(version, workflow.id));
+			await n8n.importCredentials(folder, credentials);
+			await n8n.importWorkflows(folder, workflows);
+			for (const workflow of workflows) await n8n.n8nCliOrThrow(folder, n8n.activateArgs(version, workflow.id));
 			server = await n8n.startN8n(folder, { env: { ...env, FST_WORKER: 'main' } });
 			reaper.guardGroup(server.process.pid);
 		}
@@ -434,11 +441,24 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 					),
 				)
 			: undefined;
+		// The plugin's users, each signing in once and then making requests in a row, all at once.
+		const pluginWorkersBefore = workerCounts?.() ?? {};
+		const pluginUsers = await runPluginUsers({ url: server.url, backEnd: plugin });
+		pluginUsers.workers = Object.fromEntries(
+			Object.entries(workerCounts?.() ?? {}).map(([name, n]) => [name, n - (pluginWorkersBefore[name] ?? 0)]),
+		);
+		// Queue mode passes execution data through PostgreSQL: none of the refresh tokens may be there.
+		if (psql)
+			pluginUsers.refreshTokensInDatabase = pluginUsers.refreshTokensIssued.filter(
+				(token) =>
+					Number(psql(`SELECT count(*) FROM execution_data WHERE data LIKE '%${token.replace(/'/g, "''")}%'`)) > 0,
+			).length;
 		return {
 			mode,
 			config,
 			n8nVersion: version,
 			result,
+			pluginUsers,
 			summaries: APPROACHES.map(({ key }) => summarize(result, key, config)),
 			workers,
 			failedWithInvalidGrant,
@@ -448,6 +468,10 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 		await server?.stop().catch((error) => log(`stopping n8n: ${error.message}`));
 		if (server?.process) reaper.release({ group: server.process.pid });
 		await setup?.stop();
+		if (plugin) {
+			await plugin.stop().catch(() => {});
+			reaper.release({ pid: plugin.idcs.process.pid });
+		}
 		if (keep) log(`user folder kept: ${folder.dir}`);
 		else {
 			fs.rmSync(folder.dir, { recursive: true, force: true });
@@ -469,6 +493,11 @@ function report(run) {
 	for (const t of presentations(run.result.entries.fieldSource).filter((p) => p.invalidGrant > 0))
 		lines.push(
 			`field source refresh token ${t.token}: presented ${t.presented}x (${t.ok} ok, ${t.invalidGrant} invalid_grant), ${t.presentedAfterRejection}x after its first invalid_grant`,
+		);
+	const p = run.pluginUsers;
+	if (p)
+		lines.push(
+			`the plugin's back end: ${p.users} users at once, a sign-in and ${p.requests} requests each: ${p.ok} ok, ${p.failed} failed, ${p.signIns} code exchanges, ${p.refreshes} refreshes, ${p.invalidGrant} invalid_grant, each refresh token presented at most ${p.mostPresentations}x, ${(p.ms / 1000).toFixed(1)} s${p.workers && Object.keys(p.workers).length ? `; executions per worker ${JSON.stringify(p.workers)}` : ''}${p.refreshTokensInDatabase !== undefined ? `; refresh tokens found in PostgreSQL: ${p.refreshTokensInDatabase}` : ''}`,
 		);
 	return lines;
 }

@@ -105,3 +105,24 @@ describe('Field Service Token, Get Client Credentials Token (no refresh token), 
 		}
 	});
 });
+
+describe("the Field Service plugin's back end (examples/ofs-plugin-*), 10 users at once, in queue mode", () => {
+	it('signs each user in once, and every request in a row with the rotated sealed token succeeds', () => {
+		const p = run.pluginUsers;
+		expect(p.statuses).toEqual(Array.from({ length: p.users }, () => Array(p.requests + 1).fill(200)));
+		expect([p.signIns, p.refreshes, p.invalidGrant]).toEqual([p.users, p.users * p.requests, 0]);
+	});
+
+	it('presents each refresh token once, with the users' requests spread over both workers', () => {
+		const p = run.pluginUsers;
+		expect(p.mostPresentations).toBe(1);
+		expect(Object.keys(p.workers).sort()).toEqual(['worker-1', 'worker-2']);
+		for (const name of ['worker-1', 'worker-2']) expect(p.workers[name]).toBeGreaterThan(0);
+	});
+
+	it('leaves none of the refresh tokens IDCS issued in PostgreSQL, where queue mode passes execution data', () => {
+		const p = run.pluginUsers;
+		expect(p.refreshTokensIssued.length).toBe(p.users * (p.requests + 1));
+		expect(p.refreshTokensInDatabase).toBe(0);
+	});
+});

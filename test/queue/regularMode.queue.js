@@ -76,3 +76,16 @@ describe("HTTP Request with the credential (n8n's own refresh), in regular mode"
 		else expect(summary.invalidGrant).toBeGreaterThan(0);
 	});
 });
+
+describe("the Field Service plugin's back end (examples/ofs-plugin-*), 10 users at once, in regular mode", () => {
+	it('signs each user in once, and every request in a row with the rotated sealed token succeeds', () => {
+		const p = run.pluginUsers;
+		expect(p.statuses).toEqual(Array.from({ length: p.users }, () => Array(p.requests + 1).fill(200)));
+		expect([p.signIns, p.refreshes, p.invalidGrant, p.mostPresentations]).toEqual([
+			p.users,
+			p.users * p.requests,
+			0,
+			1,
+		]);
+	});
+});
