@@ -25,6 +25,7 @@ const {
 	toastTexts,
 	dismissOverlays,
 	screenshot,
+	closeBrowser,
 } = require('./support');
 const { OWNER, sharedN8n, ownerWithPackage } = require('./shared');
 
@@ -89,8 +90,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	if (problems.length) n8n.log(`editor test: browser console:\n${problems.join('\n')}`);
-	await browser?.close().catch(() => {});
+	await closeBrowser('editor.browser.js', { browser, problems });
 	await idcs?.stop();
 }, 60_000);
 

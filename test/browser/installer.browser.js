@@ -22,6 +22,7 @@ const {
 	toastTexts,
 	dismissOverlays,
 	screenshot,
+	closeBrowser,
 } = require('./support');
 const { OWNER, sharedN8n, publishVersion, stillRunning } = require('./shared');
 
@@ -125,8 +126,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	if (problems.length) n8n.log(`installer test: browser console:\n${problems.join('\n')}`);
-	await browser?.close().catch(() => {});
+	await closeBrowser('installer.browser.js', { browser, problems });
 	await idcs?.stop();
 }, 60_000);
 

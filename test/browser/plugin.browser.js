@@ -13,7 +13,7 @@ const path = require('path');
 const n8n = require('../../scripts/n8n');
 const local = require('../../scripts/local-idcs');
 const { buildPlugin } = require('../../scripts/build-plugin');
-const { launchBrowser, steps, visible, until, screenshot } = require('./support');
+const { closeBrowser, launchBrowser, steps, visible, until, screenshot } = require('./support');
 const { sharedN8n, ownerWithPackage } = require('./shared');
 const { startFieldServiceHost } = require('./fieldServiceHost');
 
@@ -166,8 +166,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	if (problems.length) n8n.log(`plugin test: browser console:\n${problems.join('\n')}`);
-	await browser?.close().catch(() => {});
+	await closeBrowser('plugin.browser.js', { browser, problems });
 	await idcs?.stop();
 	await host?.stop();
 	if (workDir) fs.rmSync(workDir, { recursive: true, force: true });

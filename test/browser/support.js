@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const { chromium, selectors } = require('playwright-core');
 
-const { REPO_ROOT } = require('../../scripts/n8n');
+const { REPO_ROOT, log } = require('../../scripts/n8n');
 
 const CHROMIUM = process.env.FST_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -206,7 +206,14 @@ async function screenshot(page, name) {
 	return file;
 }
 
+/** Closes a file's browser, after logging what its pages reported to the console (errors, page errors). */
+async function closeBrowser(file, { browser, problems }) {
+	if (problems?.length) log(`${file}: browser console:\n${problems.join('\n')}`);
+	await browser?.close().catch(() => {});
+}
+
 module.exports = {
+	closeBrowser,
 	IMAGES_DIR,
 	RESULTS_DIR,
 	VIEWPORT,
