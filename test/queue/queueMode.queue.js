@@ -113,7 +113,7 @@ describe("the Field Service plugin's back end (examples/ofs-plugin-*), 10 users 
 		expect([p.signIns, p.refreshes, p.invalidGrant]).toEqual([p.users, p.users * p.requests, 0]);
 	});
 
-	it('presents each refresh token once, with the users' requests spread over both workers', () => {
+	it("presents each refresh token once, with the users' requests spread over both workers", () => {
 		const p = run.pluginUsers;
 		expect(p.mostPresentations).toBe(1);
 		expect(Object.keys(p.workers).sort()).toEqual(['worker-1', 'worker-2']);
