@@ -1,5 +1,6 @@
 // The local IDCS stand-in (test/local-idcs) for the demo, the editor and the e2e tests, and what
-// they build on it: a "connected" idcsOAuth2Api credential and the example workflow pointed at it.
+// they build on it: a "connected" idcsOAuth2Api credential, the example workflow pointed at it, and the
+// Field Service plugin's back-end templates pointed at it.
 'use strict';
 
 const fs = require('fs');
@@ -109,8 +110,44 @@ function exampleCredentialRef() {
 	return node.credentials[CREDENTIAL_TYPE];
 }
 
+/** The Field Service plugin's back-end templates (examples/ofs-plugin-*), sign-in first. */
+const PLUGIN_TEMPLATES = ['ofs-plugin-sign-in.workflow.json', 'ofs-plugin-resources.workflow.json'];
+
+/**
+ * The plugin's back end on `idcs`: the templates with their Field Service placeholders replaced (CORS
+ * allows `fieldServiceOrigin`, the OFS call goes to the stand-in), and the idcsOAuth2Api credential they
+ * name, for the local IDCS's confidential client (not connected: the plugin brings the user).
+ * Resolves { credentials, workflows } as `n8n import:*` takes them.
+ */
+function pluginBackEndFor(idcs, fieldServiceOrigin) {
+	const workflows = PLUGIN_TEMPLATES.map((file) => {
+		const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8'));
+		for (const node of workflow.nodes) {
+			if (node.parameters.options?.allowedOrigins === OFS_PLACEHOLDER)
+				node.parameters.options.allowedOrigins = fieldServiceOrigin;
+			if (typeof node.parameters.url === 'string')
+				node.parameters.url = node.parameters.url.replace(OFS_PLACEHOLDER, idcs.ofsBaseUrl.replace(/\/$/, ''));
+		}
+		const working = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
+		if (JSON.stringify(working).includes('<instance>')) throw new Error(`${file}: a placeholder is left`);
+		return workflow;
+	});
+	const ref = workflows[0].nodes.find((node) => node.credentials?.[CREDENTIAL_TYPE]).credentials[CREDENTIAL_TYPE];
+	const { clientId, clientSecret } = idcs.clients.basic;
+	const data = {
+		domainUrl: idcs.issuer,
+		clientId,
+		clientSecret,
+		resourceScope: RESOURCE_SCOPE,
+		authentication: 'header',
+	};
+	return { credentials: [credential(ref.id, ref.name, data)], workflows };
+}
+
 module.exports = {
 	EXAMPLE_FILE,
+	PLUGIN_TEMPLATES,
+	pluginBackEndFor,
 	OFS_PLACEHOLDER,
 	RESOURCE_SCOPE,
 	startIdcs,

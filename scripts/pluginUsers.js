@@ -7,15 +7,10 @@
 'use strict';
 
 const crypto = require('crypto');
-const fs = require('fs');
-const path = require('path');
 
 const local = require('./local-idcs');
 const { authorizeHeadlessly } = require('../test/local-idcs/authorize');
 
-const EXAMPLES = path.join(__dirname, '..', 'examples');
-const TEMPLATES = ['ofs-plugin-sign-in.workflow.json', 'ofs-plugin-resources.workflow.json'];
-const PLACEHOLDER = 'https://<instance>.fs.ocs.oraclecloud.com';
 const FIELD_SERVICE_ORIGIN = 'https://field-service.example.com';
 const REDIRECT_URI = `${FIELD_SERVICE_ORIGIN}/plugin-auth-redirect/`;
 
@@ -25,27 +20,7 @@ const REDIRECT_URI = `${FIELD_SERVICE_ORIGIN}/plugin-auth-redirect/`;
  */
 async function preparePluginBackEnd() {
 	const idcs = await local.startIdcs({ accessTokenTtl: 30 });
-	const workflows = TEMPLATES.map((file) => {
-		const text = fs
-			.readFileSync(path.join(EXAMPLES, file), 'utf8')
-			.split(`${PLACEHOLDER}/rest`)
-			.join(`${idcs.ofsBaseUrl}/rest`)
-			.split(PLACEHOLDER)
-			.join(FIELD_SERVICE_ORIGIN);
-		return JSON.parse(text);
-	});
-	const ref = workflows[0].nodes.find((node) => node.credentials)?.credentials.idcsOAuth2Api;
-	const { clientId, clientSecret } = idcs.clients.basic;
-	const credentials = [
-		local.credential(ref.id, ref.name, {
-			domainUrl: idcs.issuer,
-			clientId,
-			clientSecret,
-			resourceScope: local.RESOURCE_SCOPE,
-			authentication: 'header',
-		}),
-	];
-	return { idcs, credentials, workflows, stop: () => idcs.stop() };
+	return { idcs, ...local.pluginBackEndFor(idcs, FIELD_SERVICE_ORIGIN), stop: () => idcs.stop() };
 }
 
 const base64url = (buffer) => buffer.toString('base64url');

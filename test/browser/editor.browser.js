@@ -26,6 +26,7 @@ const {
 	dismissOverlays,
 	screenshot,
 	closeBrowser,
+	editorRest,
 } = require('./support');
 const { OWNER, sharedN8n, ownerWithPackage } = require('./shared');
 
@@ -54,25 +55,7 @@ const refreshes = [];
 
 const run = steps(() => [page, popup]);
 
-/** A REST call from inside the editor page, as the editor makes it (its cookie and browser-id header). */
-async function rest(method, route, body) {
-	const result = await page.evaluate(
-		async ({ method, route, body }) => {
-			const response = await fetch(route, {
-				method,
-				headers: {
-					'content-type': 'application/json',
-					'browser-id': window.localStorage.getItem('n8n-browserId') ?? '',
-				},
-				body: body === undefined ? undefined : JSON.stringify(body),
-			});
-			return { status: response.status, text: await response.text() };
-		},
-		{ method, route, body },
-	);
-	if (result.status !== 200) throw new Error(`${method} ${route}: HTTP ${result.status} ${result.text.slice(0, 500)}`);
-	return JSON.parse(result.text).data;
-}
+const rest = (method, route, body) => editorRest(page, method, route, body);
 
 const canvasNode = (name) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 

@@ -23,6 +23,7 @@ const {
 	dismissOverlays,
 	screenshot,
 	closeBrowser,
+	editorRest,
 } = require('./support');
 const { OWNER, sharedN8n, publishVersion, stillRunning } = require('./shared');
 
@@ -40,27 +41,10 @@ let workflow;
 
 const run = steps(() => [page]);
 
-/** A REST call from inside the editor page, as the editor makes it (its cookie and browser-id header). */
-async function rest(method, route, body) {
-	return page.evaluate(
-		async ({ method, route, body }) => {
-			const response = await fetch(route, {
-				method,
-				headers: {
-					'content-type': 'application/json',
-					'browser-id': window.localStorage.getItem('n8n-browserId') ?? '',
-				},
-				body: body === undefined ? undefined : JSON.stringify(body),
-			});
-			const text = await response.text();
-			return { status: response.status, body: JSON.parse(text) };
-		},
-		{ method, route, body },
-	);
-}
+const rest = (method, route, body) => editorRest(page, method, route, body);
 
 const installedPackages = async () =>
-	(await rest('GET', '/rest/community-packages')).body.data.map((p) => [p.packageName, p.installedVersion]);
+	(await rest('GET', '/rest/community-packages')).map((p) => [p.packageName, p.installedVersion]);
 const cards = () => page.getByTestId('community-package-card');
 const card = (name) => cards().filter({ hasText: name });
 
@@ -145,7 +129,7 @@ test('a new n8n: the owner is set up through the setup form, and no community pa
 		await form.getByTestId('password').locator('input').fill(OWNER.password);
 		await form.getByTestId('form-submit-button').click();
 		await page.waitForURL((url) => !url.pathname.startsWith('/setup'), { timeout: 30_000 });
-		expect((await rest('GET', '/rest/login')).body.data.email).toBe(OWNER.email);
+		expect((await rest('GET', '/rest/login')).email).toBe(OWNER.email);
 		expect(await installedPackages()).toEqual([]);
 	}));
 

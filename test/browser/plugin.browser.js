@@ -14,12 +14,9 @@ const n8n = require('../../scripts/n8n');
 const local = require('../../scripts/local-idcs');
 const { buildPlugin } = require('../../scripts/build-plugin');
 const { closeBrowser, launchBrowser, steps, visible, until, screenshot } = require('./support');
-const { sharedN8n, ownerWithPackage } = require('./shared');
+const { sharedN8n, ownerWithPackage, restWith } = require('./shared');
 const { startFieldServiceHost } = require('./fieldServiceHost');
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const PLACEHOLDER = 'https://<instance>.fs.ocs.oraclecloud.com';
-const CREDENTIAL = { id: 'FstPluginIdcs01', name: 'Oracle IDCS (plugin back end)' };
 const LOGIN = 'ofs.tech.42';
 const SEALED_KEY = `fst-plugin.sealed.${LOGIN}`;
 const RESOURCES = ['Dispatcher Demo', 'Field Technician 42'];
@@ -41,32 +38,9 @@ const statusText = async () => (await plugin().locator('#status').innerText()).t
 const sealedInPlugin = () => page.evaluate((key) => localStorage.getItem(key), SEALED_KEY);
 const hostLog = () => page.evaluate(() => window.host.log);
 
-async function rest(method, route, body) {
-	const response = await fetch(`${shared.url}${route}`, {
-		method,
-		headers: { cookie, 'content-type': 'application/json', 'browser-id': 'plugin-test' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 500)}`);
-	return JSON.parse(text).data;
-}
+const rest = (method, route, body) => restWith(cookie, method, route, body);
 
-/** A template of examples/, pointed at the stand-ins: the host's origin for CORS, the OFS stand-in. */
-function template(file) {
-	const text = fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8');
-	const workflow = JSON.parse(text);
-	for (const node of workflow.nodes) {
-		if (node.parameters.options?.allowedOrigins === PLACEHOLDER) node.parameters.options.allowedOrigins = host.origin;
-		if (typeof node.parameters.url === 'string')
-			node.parameters.url = node.parameters.url.replace(PLACEHOLDER, idcs.ofsBaseUrl);
-	}
-	const working = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
-	if (JSON.stringify(working).includes('<instance>')) throw new Error(`${file}: a placeholder is left`);
-	return workflow;
-}
-
-/** Token requests the local IDCS received, as [grant type, outcome] and the requests themselves. */
+/** Every token request the local IDCS received, oldest first, with its body and response. */
 const tokenRequests = async () => idcs.tokenRequests();
 
 /**
@@ -143,18 +117,9 @@ beforeAll(async () => {
 	};
 
 	// The n8n side: the IDCS credential (not connected: the plugin brings the user) and both templates, published.
-	await n8n.importCredentials(
-		shared.folder,
-		local.credential(CREDENTIAL.id, CREDENTIAL.name, {
-			domainUrl: idcs.issuer,
-			clientId: idcs.clients.basic.clientId,
-			clientSecret: idcs.clients.basic.clientSecret,
-			resourceScope: local.RESOURCE_SCOPE,
-			authentication: 'header',
-		}),
-	);
-	for (const file of ['ofs-plugin-sign-in.workflow.json', 'ofs-plugin-resources.workflow.json']) {
-		const workflow = template(file);
+	const backEnd = local.pluginBackEndFor(idcs, host.origin);
+	await n8n.importCredentials(shared.folder, backEnd.credentials);
+	for (const workflow of backEnd.workflows) {
 		await n8n.importWorkflows(shared.folder, workflow);
 		const { versionId } = await rest('GET', `/rest/workflows/${workflow.id}`);
 		await rest('POST', `/rest/workflows/${workflow.id}/activate`, { versionId });

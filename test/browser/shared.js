@@ -46,6 +46,21 @@ function stillRunning(pid) {
 }
 
 /**
+ * A REST call to the shared n8n from this process, with a session `cookie`. Resolves the answer's
+ * `data`; anything but a 2xx throws with the answer.
+ */
+async function restWith(cookie, method, route, body) {
+	const response = await fetch(`${sharedN8n().url}${route}`, {
+		method,
+		headers: { cookie, 'content-type': 'application/json', 'browser-id': 'browser-shared' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 500)}`);
+	return JSON.parse(text).data;
+}
+
+/**
  * The owner exists (a file run on its own, after the installer file would have made it through the
  * setup form) and the package is installed, through n8n's own installer (POST /rest/community-packages,
  * what the Community Nodes page calls). Resolves a session cookie.
@@ -54,17 +69,10 @@ async function ownerWithPackage() {
 	const { url } = sharedN8n();
 	await n8n.setupOwner(url, OWNER);
 	const cookie = await n8n.login(url, OWNER);
-	const headers = { cookie, 'content-type': 'application/json', 'browser-id': 'browser-shared' };
-	const listed = await (await fetch(`${url}/rest/community-packages`, { headers })).json();
-	if (!listed.data.some((p) => p.packageName === n8n.PACKAGE_NAME)) {
-		const response = await fetch(`${url}/rest/community-packages`, {
-			method: 'POST',
-			headers,
-			body: JSON.stringify({ name: n8n.PACKAGE_NAME }),
-		});
-		if (!response.ok) throw new Error(`n8n could not install ${n8n.PACKAGE_NAME}: ${await response.text()}`);
-	}
+	const listed = await restWith(cookie, 'GET', '/rest/community-packages');
+	if (!listed.some((p) => p.packageName === n8n.PACKAGE_NAME))
+		await restWith(cookie, 'POST', '/rest/community-packages', { name: n8n.PACKAGE_NAME });
 	return cookie;
 }
 
-module.exports = { OWNER, sharedN8n, publishVersion, stillRunning, ownerWithPackage };
+module.exports = { OWNER, sharedN8n, publishVersion, stillRunning, restWith, ownerWithPackage };

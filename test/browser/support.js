@@ -206,6 +206,29 @@ async function screenshot(page, name) {
 	return file;
 }
 
+/**
+ * A REST call to n8n from inside the editor page, as the editor makes it (its session cookie and its
+ * browser-id header). Resolves the answer's `data`; anything but HTTP 200 throws with the answer.
+ */
+async function editorRest(page, method, route, body) {
+	const result = await page.evaluate(
+		async ({ method, route, body }) => {
+			const response = await fetch(route, {
+				method,
+				headers: {
+					'content-type': 'application/json',
+					'browser-id': window.localStorage.getItem('n8n-browserId') ?? '',
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			return { status: response.status, text: await response.text() };
+		},
+		{ method, route, body },
+	);
+	if (result.status !== 200) throw new Error(`${method} ${route}: HTTP ${result.status} ${result.text.slice(0, 500)}`);
+	return JSON.parse(result.text).data;
+}
+
 /** Closes a file's browser, after logging what its pages reported to the console (errors, page errors). */
 async function closeBrowser(file, { browser, problems }) {
 	if (problems?.length) log(`${file}: browser console:\n${problems.join('\n')}`);
@@ -214,6 +237,7 @@ async function closeBrowser(file, { browser, problems }) {
 
 module.exports = {
 	closeBrowser,
+	editorRest,
 	IMAGES_DIR,
 	RESULTS_DIR,
 	VIEWPORT,
