@@ -4,13 +4,14 @@
 // watchdog (reaper.js) when the script is killed. Durability is off: the data is thrown away.
 'use strict';
 
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const { freePort, track, stopProcess, cleanEnv } = require('../processes');
+const { freePort, stopProcess, cleanEnv } = require('../processes');
 const reaper = require('./reaper');
+const { alive, spawnService } = require('./spawnService');
 
 const SUPERUSER = 'postgres';
 const DATABASE = 'n8n';
@@ -54,8 +55,6 @@ function serverUser() {
 /** Blocks for `ms` (exit handlers cannot wait asynchronously). */
 const blockFor = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-const alive = (child) => child.exitCode === null && child.signalCode === null;
-
 /**
  * Starts a new cluster in a new folder under `parent` (the server's OS user must be able to reach
  * it: the default, the OS temp folder, is open to all). Resolves { host, port, user, database, dir, env, psql(sql), logs(), stop() }:
@@ -72,7 +71,7 @@ async function startPostgres({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 	const env = cleanEnv({ LC_ALL: 'C', PGTZ: 'UTC' });
 
 	let child;
-	let output = '';
+	let logs = () => '';
 	const removeAll = () => fs.rmSync(dir, { recursive: true, force: true });
 	// Exit handler: an immediate shutdown (SIGQUIT), a few seconds to finish, then SIGKILL and rm.
 	const onExit = () => {
@@ -149,43 +148,33 @@ async function startPostgres({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 		let port;
 		for (let attempt = 1; ; attempt++) {
 			port = await freePort();
-			output = '';
-			child = track(
-				spawn(
-					path.join(bin, 'postgres'),
-					[
-						'-D',
-						dataDir,
-						'-p',
-						String(port),
-						'-c',
-						'listen_addresses=127.0.0.1',
-						'-c',
-						`unix_socket_directories=${dir}`,
-						'-c',
-						'max_connections=200',
-						'-c',
-						'fsync=off',
-						'-c',
-						'synchronous_commit=off',
-						'-c',
-						'full_page_writes=off',
-					],
-					{ cwd: dir, env, ...owner, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-				),
-				{ group: true },
-			);
-			reaper.guardGroup(child.pid);
-			const collect = (chunk) => {
-				output = (output + chunk).slice(-200_000);
-			};
-			child.stdout.on('data', collect);
-			child.stderr.on('data', collect);
+			({ child, logs } = spawnService(
+				path.join(bin, 'postgres'),
+				[
+					'-D',
+					dataDir,
+					'-p',
+					String(port),
+					'-c',
+					'listen_addresses=127.0.0.1',
+					'-c',
+					`unix_socket_directories=${dir}`,
+					'-c',
+					'max_connections=200',
+					'-c',
+					'fsync=off',
+					'-c',
+					'synchronous_commit=off',
+					'-c',
+					'full_page_writes=off',
+				],
+				{ cwd: dir, env, ...owner, tail: 200_000 },
+			));
 			const ready = await waitReady(bin, port, child, timeoutMs, env);
 			if (ready) break;
 			reaper.release({ group: child.pid });
-			if (attempt >= 3 || !/could not bind|Address already in use/i.test(output))
-				throw new Error(`PostgreSQL did not start:\n${output.slice(-3000)}`);
+			if (attempt >= 3 || !/could not bind|Address already in use/i.test(logs()))
+				throw new Error(`PostgreSQL did not start:\n${logs().slice(-3000)}`);
 			log(`port ${port} was taken before PostgreSQL bound it; trying another`);
 		}
 
@@ -233,7 +222,7 @@ async function startPostgres({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 				DB_POSTGRESDB_PASSWORD: '',
 			},
 			psql,
-			logs: () => output,
+			logs,
 			process: child,
 			stop,
 		};

@@ -3,14 +3,15 @@
 // it, when the script exits, and by the watchdog (reaper.js) when the script is killed.
 'use strict';
 
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const { freePort, track, stopProcess, cleanEnv } = require('../processes');
+const { freePort, stopProcess } = require('../processes');
 const reaper = require('./reaper');
+const { alive, spawnService } = require('./spawnService');
 
 function redisServerBin() {
 	for (const candidate of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) {
@@ -43,15 +44,13 @@ function command(port, line, timeoutMs = 2_000) {
 	});
 }
 
-const alive = (child) => child.exitCode === null && child.signalCode === null;
-
 /** Starts redis-server. Resolves { host, port, env, logs(), stop() }; `env` holds n8n's QUEUE_BULL_REDIS_*. */
 async function startRedis({ parent = os.tmpdir(), log = () => {}, timeoutMs = 30_000 } = {}) {
 	const bin = redisServerBin();
 	const dir = fs.mkdtempSync(path.join(parent, 'fst-redis-'));
 	reaper.guardPath(dir);
 	let child;
-	let output = '';
+	let logs = () => '';
 	const onExit = () => {
 		if (child && alive(child)) {
 			try {
@@ -76,36 +75,26 @@ async function startRedis({ parent = os.tmpdir(), log = () => {}, timeoutMs = 30
 	try {
 		for (let attempt = 1; ; attempt++) {
 			const port = await freePort();
-			output = '';
-			child = track(
-				spawn(
-					bin,
-					[
-						'--port',
-						String(port),
-						'--bind',
-						'127.0.0.1',
-						'--protected-mode',
-						'yes',
-						'--save',
-						'',
-						'--appendonly',
-						'no',
-						'--daemonize',
-						'no',
-						'--dir',
-						dir,
-					],
-					{ cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-				),
-				{ group: true },
-			);
-			reaper.guardGroup(child.pid);
-			const collect = (chunk) => {
-				output = (output + chunk).slice(-100_000);
-			};
-			child.stdout.on('data', collect);
-			child.stderr.on('data', collect);
+			({ child, logs } = spawnService(
+				bin,
+				[
+					'--port',
+					String(port),
+					'--bind',
+					'127.0.0.1',
+					'--protected-mode',
+					'yes',
+					'--save',
+					'',
+					'--appendonly',
+					'no',
+					'--daemonize',
+					'no',
+					'--dir',
+					dir,
+				],
+				{ cwd: dir },
+			));
 
 			const deadline = Date.now() + timeoutMs;
 			let ready = false;
@@ -127,7 +116,7 @@ async function startRedis({ parent = os.tmpdir(), log = () => {}, timeoutMs = 30
 					port,
 					env: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) },
 					command: (line) => command(port, line),
-					logs: () => output,
+					logs,
 					process: child,
 					stop,
 				};
@@ -136,8 +125,8 @@ async function startRedis({ parent = os.tmpdir(), log = () => {}, timeoutMs = 30
 			await stopProcess(child, { graceMs: 1_000 });
 			reaper.release({ group: child.pid });
 			if (!exited) throw new Error(`Redis did not answer PING on 127.0.0.1:${port} within ${timeoutMs} ms`);
-			if (attempt >= 3 || !/Address already in use|bind/i.test(output))
-				throw new Error(`redis-server exited:\n${output.slice(-3000)}`);
+			if (attempt >= 3 || !/Address already in use|bind/i.test(logs()))
+				throw new Error(`redis-server exited:\n${logs().slice(-3000)}`);
 			log(`port ${port} was taken before Redis bound it; trying another`);
 		}
 	} catch (error) {

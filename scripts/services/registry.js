@@ -4,16 +4,14 @@
 // caller stops it, when the script exits, and by the watchdog (reaper.js) when the script is killed.
 'use strict';
 
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const { freePort, track, stopProcess, cleanEnv, run } = require('../processes');
+const { freePort, stopProcess, cleanEnv, run } = require('../processes');
 const { ensureNode24 } = require('../n8n/install');
 const reaper = require('./reaper');
-
-const alive = (child) => child.exitCode === null && child.signalCode === null;
+const { alive, spawnService } = require('./spawnService');
 
 /**
  * Starts Verdaccio. Resolves { url, publish(dir), stop(), logs() }: `publish` runs `npm publish` of a
@@ -44,22 +42,11 @@ async function startRegistry({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 		].join('\n'),
 	);
 	const verdaccio = path.join(path.dirname(require.resolve('verdaccio/package.json')), 'bin', 'verdaccio');
-	let output = '';
-	const child = track(
-		spawn(node, [verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
-			cwd: dir,
-			env: cleanEnv(),
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		}),
-		{ group: true },
+	const { child, logs } = spawnService(
+		node,
+		[verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`],
+		{ cwd: dir },
 	);
-	reaper.guardGroup(child.pid);
-	const collect = (chunk) => {
-		output = (output + chunk).slice(-100_000);
-	};
-	child.stdout.on('data', collect);
-	child.stderr.on('data', collect);
 	const stop = async () => {
 		await stopProcess(child, { graceMs: 5_000 });
 		reaper.release({ group: child.pid });
@@ -73,7 +60,7 @@ async function startRegistry({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 			if (ping?.ok) break;
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		if (!alive(child)) throw new Error(`Verdaccio exited:\n${output.slice(-3000)}`);
+		if (!alive(child)) throw new Error(`Verdaccio exited:\n${logs().slice(-3000)}`);
 		const user = await fetch(`${url}/-/user/org.couchdb.user:publisher`, {
 			method: 'PUT',
 			headers: { 'content-type': 'application/json' },
@@ -87,7 +74,7 @@ async function startRegistry({ parent = os.tmpdir(), log = () => {}, timeoutMs =
 		return {
 			url,
 			npmrc,
-			logs: () => output,
+			logs,
 			/** `npm publish` of a folder or tarball, as a release would publish it. */
 			publish: (target) => publishPackage({ url, npmrc }, target),
 			stop,
