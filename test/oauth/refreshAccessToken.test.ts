@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import {
 	clientSecretBasic,
 	KEY_LIFETIME_MS,
+	LOST_ANSWER_RETRY_MS,
 	OAuthError,
 	refreshAccessToken,
 	TokenCache,
@@ -27,6 +28,7 @@ function harness(...answers: Parameters<typeof scriptedTransport>) {
 			scope?: string;
 			clientId?: string;
 			tokenEndpoint?: string;
+			retryWindowMs?: number;
 		} = {},
 	) =>
 		refreshAccessToken(
@@ -37,6 +39,7 @@ function harness(...answers: Parameters<typeof scriptedTransport>) {
 				clientAuthentication: clientSecretBasic(overrides.clientId ?? 'client', overrides.secret ?? 'secret'),
 				clientSecret: overrides.secret ?? 'secret',
 				reuse: { enabled: overrides.reuse ?? true, marginSeconds: overrides.margin ?? 60 },
+				rotatedAway: overrides.retryWindowMs === undefined ? undefined : { retryWindowMs: overrides.retryWindowMs },
 			},
 			{ transport: scripted.transport, sleep: async () => {}, cache, now: () => now },
 		);
@@ -356,6 +359,79 @@ describe('TokenCache', () => {
 		expect(h.cache.find(key('rt-2'), h.now())).toBeUndefined();
 		await h.refresh('rt-1');
 		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
+	});
+});
+
+describe('refreshAccessToken with a retry window for rotated-away refresh tokens (sealed for a plugin user)', () => {
+	const WINDOW = { retryWindowMs: LOST_ANSWER_RETRY_MS };
+
+	it('is one minute', () => {
+		expect(LOST_ANSWER_RETRY_MS).toBe(60_000);
+	});
+
+	it('answers a rotated-away refresh token once within the window, with the cached token and the newest refresh token', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), json(400, { error: 'invalid_grant' }));
+		await h.refresh('rt-1', WINDOW);
+		h.advance(59);
+		// The answer was lost; the retry with rt-1 learns rt-2 without a call.
+		const retry = await h.refresh('rt-1', WINDOW);
+		expect(retry).toMatchObject({ fromCache: true, refreshToken: 'rt-2', refreshTokenRotated: true });
+		expect(retry.tokenSet.accessToken).toBe('at-1');
+		expect(h.requests).toHaveLength(1);
+		// A second presentation of rt-1 is a replay: it goes to IDCS as it is, so IDCS sees the reuse.
+		await expect(h.refresh('rt-1', WINDOW)).rejects.toMatchObject({ code: 'invalid_grant' });
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-1']);
+	});
+
+	it('within the window, a retry whose lineage needs a refresh presents the newest refresh token', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), tokenAnswer('at-2', 'rt-3', 3600));
+		await h.refresh('rt-1', { ...WINDOW, reuse: false });
+		h.advance(30);
+		const retry = await h.refresh('rt-1', { ...WINDOW, reuse: false });
+		expect(retry).toMatchObject({ fromCache: false, refreshToken: 'rt-3' });
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
+	});
+
+	it('after the window, a rotated-away refresh token goes to IDCS as it is; its refusal drops the lineage\'s access token', async () => {
+		const h = harness(
+			tokenAnswer('at-1', 'rt-2', 3600),
+			json(400, { error: 'invalid_grant', error_description: 'The token has already been consumed.' }),
+			tokenAnswer('at-3', 'rt-4', 3600),
+		);
+		await h.refresh('rt-1', WINDOW);
+		h.advance(61);
+		await expect(h.refresh('rt-1', WINDOW)).rejects.toMatchObject({ code: 'invalid_grant' });
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-1']);
+		// rt-1 is rejected from now on, without a call.
+		await expect(h.refresh('rt-1', WINDOW)).rejects.toMatchObject({ code: 'invalid_grant' });
+		expect(h.requests).toHaveLength(2);
+		// The holder of the newest refresh token gets no cached at-1 (IDCS may have revoked the grant): rt-2 is presented.
+		const newest = await h.refresh('rt-2', WINDOW);
+		expect(newest).toMatchObject({ fromCache: false, refreshToken: 'rt-4' });
+		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-1', 'rt-2']);
+	});
+
+	it('the newest refresh token of a lineage keeps finding its token, however often and however late', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600));
+		await h.refresh('rt-1', WINDOW);
+		for (let i = 0; i < 3; i++) {
+			h.advance(600);
+			await expect(h.refresh('rt-2', WINDOW)).resolves.toMatchObject({ fromCache: true, refreshToken: 'rt-2' });
+		}
+		expect(h.requests).toHaveLength(1);
+	});
+
+	it('each rotation starts the window of the refresh token it rotated away', async () => {
+		const h = harness(tokenAnswer('at-1', 'rt-2', 3600), tokenAnswer('at-2', 'rt-3', 3600));
+		await h.refresh('rt-1', WINDOW);
+		h.advance(3600);
+		await h.refresh('rt-2', WINDOW);
+		h.advance(10);
+		// rt-2 was rotated away 10 s ago: its retry is answered; rt-1, an hour ago, is not.
+		await expect(h.refresh('rt-2', WINDOW)).resolves.toMatchObject({ fromCache: true, refreshToken: 'rt-3' });
+		expect(h.cache.supersededAt(h.cache.key(contextOf('client', 'secret'), 'rt-1'))).toBe(T0);
+		expect(h.cache.supersededAt(h.cache.key(contextOf('client', 'secret'), 'rt-2'))).toBe(T0 + 3600_000);
+		expect(h.cache.supersededAt(h.cache.key(contextOf('client', 'secret'), 'rt-3'))).toBeUndefined();
 	});
 });
 

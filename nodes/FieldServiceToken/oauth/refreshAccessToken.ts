@@ -15,8 +15,18 @@ export interface RefreshAccessTokenInput {
 	clientSecret: string;
 	/** Reuse a cached token valid for more than `marginSeconds`; off means a call every time. */
 	reuse: { enabled: boolean; marginSeconds: number };
+	/**
+	 * How long a refresh token this process saw rotated away still finds its lineage's newest: once,
+	 * within `retryWindowMs` of the rotation (the retry of an answer that was lost), after which it is
+	 * presented to IDCS as it is, so that IDCS sees the reuse. Unset: it finds the newest for as long as
+	 * the lineage is kept (a workflow that keeps presenting the refresh token it was given).
+	 */
+	rotatedAway?: { retryWindowMs: number };
 	timeoutMs?: number;
 }
+
+/** The retry window for a refresh token kept outside n8n (sealed for a plugin's user): one minute. */
+export const LOST_ANSWER_RETRY_MS = 60_000;
 
 export interface RefreshAccessTokenDeps {
 	transport: HttpTransport;
@@ -40,7 +50,8 @@ export interface RefreshAccessTokenResult {
  * for that call instead of presenting the same single-use refresh token twice; and a refresh
  * token this process already saw rotated is replaced by its newest successor before it is sent;
  * and one the server rejected (invalid_grant) fails at once, never presented again, its lineage's
- * cached token dropped.
+ * cached token dropped. With `rotatedAway`, a rotated-away refresh token finds its lineage only once,
+ * within the retry window.
  */
 export async function refreshAccessToken(
 	input: RefreshAccessTokenInput,
@@ -60,7 +71,13 @@ export async function refreshAccessToken(
 	const key = deps.cache.key(context, presented);
 	// A single-use refresh token the server rejected stays rejected: fail without presenting it again.
 	if (deps.cache.isRejected(key, now())) throw serverError('invalid_grant', undefined, 400, []);
-	const chain = deps.cache.find(key, now());
+	const lineage = deps.cache.find(key, now());
+	// A rotated-away refresh token past its retry goes to IDCS as it is, outside its lineage.
+	const rotatedAt = lineage && input.rotatedAway ? deps.cache.supersededAt(key) : undefined;
+	const replayed =
+		rotatedAt !== undefined &&
+		(now() - rotatedAt > input.rotatedAway!.retryWindowMs || !deps.cache.takeRetry(key));
+	const chain = replayed ? undefined : lineage;
 
 	const answer = (from: IssuedToken, fromCache: boolean): RefreshAccessTokenResult => ({
 		tokenSet: from.tokenSet,
@@ -87,8 +104,12 @@ export async function refreshAccessToken(
 				onRefreshToken: (refreshToken) => deps.cache.record(context, key, undefined, refreshToken, now()),
 			},
 		).catch((error: unknown) => {
-			// Recorded before the flight ends, so no caller can slip in and present it again.
-			if (error instanceof OAuthError && error.code === 'invalid_grant') deps.cache.reject(chain ?? key, now());
+			if (error instanceof OAuthError && error.code === 'invalid_grant') {
+				// Recorded before the flight ends, so no caller can slip in and present it again.
+				deps.cache.reject(chain ?? key, now());
+				// IDCS may revoke a grant whose old refresh token is replayed: its access token is not handed out again.
+				if (replayed && lineage) lineage.tokenSet = undefined;
+			}
 			throw error;
 		});
 		const refreshToken = tokenSet.refreshToken ?? current;

@@ -41,6 +41,10 @@ interface Entry {
 	chain: TokenChain;
 	/** When the key was last presented or issued (epoch ms). */
 	usedAt: number;
+	/** When its refresh token was rotated away (a newer one was issued to its lineage). */
+	supersededAt?: number;
+	/** Whether a rotated-away refresh token already had its one retry (see takeRetry). */
+	retried?: boolean;
 }
 
 /**
@@ -103,6 +107,9 @@ export class TokenCache {
 	): TokenChain {
 		this.sweep(now);
 		let chain = this.entries.get(presentedKey)?.chain;
+		const newestKey = this.key(context, refreshToken);
+		// The refresh token the lineage held until now is rotated away from this moment on.
+		const previousKey = chain ? this.key(context, chain.refreshToken) : presentedKey;
 		if (chain) {
 			chain.tokenSet = tokenSet;
 			chain.refreshToken = refreshToken;
@@ -110,8 +117,23 @@ export class TokenCache {
 			chain = { tokenSet, refreshToken };
 		}
 		this.touch(presentedKey, chain, now);
-		this.touch(this.key(context, refreshToken), chain, now);
+		this.touch(newestKey, chain, now);
+		const previous = previousKey === newestKey ? undefined : this.entries.get(previousKey);
+		if (previous && previous.supersededAt === undefined) previous.supersededAt = now;
 		return chain;
+	}
+
+	/** When the refresh token of `key` was rotated away; undefined while it is its lineage's newest. */
+	supersededAt(key: string): number | undefined {
+		return this.entries.get(key)?.supersededAt;
+	}
+
+	/** Takes the one retry a rotated-away refresh token has: true the first time, false after. */
+	takeRetry(key: string): boolean {
+		const entry = this.entries.get(key);
+		if (!entry || entry.retried) return false;
+		entry.retried = true;
+		return true;
 	}
 
 	/**
@@ -165,8 +187,11 @@ export class TokenCache {
 	}
 
 	private touch(key: string, chain: TokenChain, now: number) {
+		const held = this.entries.get(key);
+		const entry: Entry = held?.chain === chain ? held : { chain, usedAt: now };
+		entry.usedAt = now;
 		this.entries.delete(key);
-		this.entries.set(key, { chain, usedAt: now });
+		this.entries.set(key, entry);
 		// Map keeps insertion order: the first key is the one least recently used.
 		while (this.entries.size > this.maxKeys) {
 			const oldest = this.entries.keys().next().value as string;
