@@ -187,6 +187,126 @@ describe('the node with Seal Refresh Token For User, against the local IDCS', ()
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toEqual([]);
 	});
 
+	it('a request that names no user at all (the expression finds nothing) spends nothing and gets nothing back', async () => {
+		const [request] = await run({ operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI });
+		const { code } = await authorizeHeadlessly(request.url as string);
+		const [item] = await run(
+			{
+				operation: 'exchangeAuthorizationCode',
+				authorizationCode: code,
+				redirectUri: REDIRECT_URI,
+				options: { sealForUser: '={{ $json.login }}' },
+			},
+			{},
+			true,
+		);
+		expect(item).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
+		expect(await tokenRequestsWith('code', code)).toEqual([]);
+
+		const { tokens, refreshToken } = await signIn('tech.one');
+		const [refreshed] = await run(
+			{
+				operation: 'refreshAccessToken',
+				refreshTokenSource: 'parameter',
+				refreshToken: '={{ $json.sealed }}',
+				options: { sealForUser: '={{ $json.login }}' },
+			},
+			{ sealed: tokens.sealed_refresh_token },
+			true,
+		);
+		expect(refreshed).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
+		expect(await tokenRequestsWith('refresh_token', refreshToken)).toEqual([]);
+	});
+
+	it('a missing code or sealed token is refused before any request, never sent as the text "undefined"', async () => {
+		const exchange = await run(
+			{
+				operation: 'exchangeAuthorizationCode',
+				authorizationCode: '={{ $json.code }}',
+				redirectUri: REDIRECT_URI,
+				options: { sealForUser: 'tech.one' },
+			},
+			{},
+			true,
+		);
+		expect(exchange[0].error).toBe('The authorization code is empty');
+		const [missing] = await refresh(undefined, 'tech.one', true);
+		expect(missing.error).toBe(
+			'The sealed refresh token is empty: map the sealed_refresh_token this node returned before (the expression found nothing)',
+		);
+		for (const text of ['undefined', 'null']) {
+			expect(
+				(await tokenRequestsWith('refresh_token', text)).length + (await tokenRequestsWith('code', text)).length,
+			).toBe(0);
+		}
+	});
+
+	it('a sealed token given without Seal Refresh Token For User is refused, never sent to IDCS as a refresh token', async () => {
+		const { tokens } = await signIn('tech.one');
+		const [item] = await run(
+			{ operation: 'refreshAccessToken', refreshTokenSource: 'parameter', refreshToken: '={{ $json.sealed }}' },
+			{ sealed: tokens.sealed_refresh_token },
+			true,
+		);
+		expect(item).toEqual({
+			error:
+				'The refresh token is a sealed one (sealed_refresh_token): set Seal Refresh Token For User to the user it was sealed for',
+		});
+		expect(await tokenRequestsWith('refresh_token', tokens.sealed_refresh_token as string)).toEqual([]);
+	});
+
+	describe('a sealed token that was rotated away', () => {
+		afterEach(() => jest.useRealTimers());
+
+		it("answers once within a minute (a lost answer's retry) with the newest; presented again, IDCS sees it as it is", async () => {
+			const { tokens, refreshToken } = await signIn('tech.one');
+			const [first] = await refresh(tokens.sealed_refresh_token, 'tech.one');
+			const rotated = openSealedRefreshToken(first.sealed_refresh_token as string, 'tech.one', key);
+			// The answer was lost: the plugin presents the old sealed token again.
+			const [retry] = await refresh(tokens.sealed_refresh_token, 'tech.one');
+			expect(retry).toMatchObject({ from_cache: false, refresh_token_rotated: true });
+			const newest = openSealedRefreshToken(retry.sealed_refresh_token as string, 'tech.one', key);
+			expect((await tokenRequestsWith('refresh_token', rotated)).map((r) => r.status)).toEqual([200]);
+			expect((await tokenRequestsWith('refresh_token', refreshToken)).map((r) => r.status)).toEqual([200]);
+
+			// Presented a third time: a replay. It goes to IDCS as it is, which refuses it (and revokes the grant).
+			const [replay] = await refresh(tokens.sealed_refresh_token, 'tech.one', true);
+			expect(replay.error).toBe(
+				'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+			);
+			expect((await tokenRequestsWith('refresh_token', refreshToken)).map((r) => r.status)).toEqual([200, 400]);
+			// The local IDCS, like IDCS, revoked the grant on the reuse: the newest token is refused too.
+			const [after] = await refresh(retry.sealed_refresh_token, 'tech.one', true);
+			expect(after.error).toMatch(/\(invalid_grant\)$/);
+			expect((await tokenRequestsWith('refresh_token', newest)).map((r) => r.status)).toEqual([400]);
+		});
+
+		it('after the minute, even its first presentation goes to IDCS as it is', async () => {
+			const { tokens, refreshToken } = await signIn('tech.one');
+			const [first] = await refresh(tokens.sealed_refresh_token, 'tech.one');
+			expect(first.from_cache).toBe(false);
+			jest.useFakeTimers({
+				doNotFake: [
+					'nextTick',
+					'setImmediate',
+					'setTimeout',
+					'clearTimeout',
+					'setInterval',
+					'clearInterval',
+					'queueMicrotask',
+					'performance',
+					'hrtime',
+				],
+			});
+			jest.setSystemTime(Date.now() + 61_000);
+			const [late] = await refresh(tokens.sealed_refresh_token, 'tech.one', true);
+			expect(late.error).toBe(
+				'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
+			);
+			expect((await tokenRequestsWith('refresh_token', refreshToken)).map((r) => r.status)).toEqual([200, 400]);
+		});
+	});
+
 	it('refuses sealing with the credential as the refresh token source', async () => {
 		await expect(
 			run({ operation: 'refreshAccessToken', refreshTokenSource: 'credential', options: { sealForUser: 'tech.one' } }),

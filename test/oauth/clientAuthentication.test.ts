@@ -1,4 +1,5 @@
 import {
+	authorizationCodeGrantRequest,
 	IDCS,
 	clientSecretBasic,
 	clientSecretPost,
@@ -104,4 +105,28 @@ describe('client authentication of the refresh_token grant', () => {
 			refreshTokenGrantRequest({ tokenEndpoint, refreshToken: '  ', clientAuthentication: none('m') }),
 		).toThrow(expect.objectContaining({ code: 'invalid_input', message: 'The refresh token is empty' }));
 	});
+
+	it.each(['undefined', 'null', ' undefined '])(
+		'refuses the text %j (an expression that found nothing) as a refresh token or a code',
+		(text) => {
+			expect(() =>
+				refreshTokenGrantRequest({ tokenEndpoint, refreshToken: text, clientAuthentication: none('m') }),
+			).toThrow(
+				expect.objectContaining({ code: 'invalid_input', message: `The refresh token is the text "${text.trim()}"` }),
+			);
+			expect(() =>
+				authorizationCodeGrantRequest({
+					tokenEndpoint,
+					code: text,
+					redirectUri: 'https://fs.example.com/plugin-auth-redirect/',
+					clientAuthentication: none('m'),
+				}),
+			).toThrow(
+				expect.objectContaining({
+					code: 'invalid_input',
+					message: `The authorization code is the text "${text.trim()}"`,
+				}),
+			);
+		},
+	);
 });

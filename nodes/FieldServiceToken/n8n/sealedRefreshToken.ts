@@ -60,6 +60,10 @@ export const isSealed = (text: string) => text.trim().startsWith(PREFIX);
 
 export function openSealedRefreshToken(sealed: string, user: string, key: SealingKeyMaterial): string {
 	const text = sealed.trim();
+	if (!text)
+		throw new SealError(
+			'The sealed refresh token is empty: map the sealed_refresh_token this node returned before (the expression found nothing)',
+		);
 	if (!isSealed(text))
 		throw new SealError(
 			'The refresh token is not a sealed one: with Seal Refresh Token For User set, map the sealed_refresh_token this node returned before',

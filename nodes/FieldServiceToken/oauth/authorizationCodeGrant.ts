@@ -2,7 +2,7 @@ import type { ClientAuthentication } from './clientAuthentication';
 import { OAuthError } from './errors';
 import type { HttpRequest, HttpTransport, Sleep } from './http';
 import { sendTokenRequest } from './sendTokenRequest';
-import { tokenRequest } from './tokenRequest';
+import { NOT_A_VALUE, tokenRequest } from './tokenRequest';
 import type { TokenSet } from './tokenResponse';
 
 export interface AuthorizationCodeGrant {
@@ -18,6 +18,13 @@ export interface AuthorizationCodeGrant {
 /** `grant_type=authorization_code` (RFC 6749 4.1.3, RFC 7636 4.5). */
 export function authorizationCodeGrantRequest(grant: AuthorizationCodeGrant): HttpRequest {
 	const code = grant.code.trim();
+	if (NOT_A_VALUE.has(code)) {
+		throw new OAuthError(
+			'invalid_input',
+			`The authorization code is the text "${code}"`,
+			'The expression that maps it found nothing: check that the earlier step really gives the code under that name.',
+		);
+	}
 	if (!code) {
 		throw new OAuthError(
 			'invalid_input',

@@ -1,7 +1,7 @@
 import type { ClientAuthentication } from './clientAuthentication';
 import { OAuthError } from './errors';
 import type { HttpRequest } from './http';
-import { tokenRequest } from './tokenRequest';
+import { NOT_A_VALUE, tokenRequest } from './tokenRequest';
 
 export interface RefreshTokenGrant {
 	tokenEndpoint: string;
@@ -15,6 +15,13 @@ export interface RefreshTokenGrant {
 /** `grant_type=refresh_token` (RFC 6749 6), in the form of the Oracle seed. */
 export function refreshTokenGrantRequest(grant: RefreshTokenGrant): HttpRequest {
 	const refreshToken = grant.refreshToken.trim();
+	if (NOT_A_VALUE.has(refreshToken)) {
+		throw new OAuthError(
+			'invalid_input',
+			`The refresh token is the text "${refreshToken}"`,
+			'The expression that maps it found nothing: check that the earlier step really gives the refresh token (or sealed_refresh_token) under that name.',
+		);
+	}
 	if (!refreshToken) {
 		throw new OAuthError(
 			'invalid_input',

@@ -9,6 +9,9 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** What an expression that found nothing turns into as text: never a refresh token or a code to send. */
+export const NOT_A_VALUE: ReadonlySet<string> = new Set(['undefined', 'null']);
+
 /**
  * The range of the timeout. Beyond about 24.8 days Node's timers overflow and fire at once, after
  * the request (and its single-use refresh token) went out; a token call never needs 5 minutes.

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { withFields } from '../n8n/output';
 import { authorizationRequest, getAuthorizationCodeMessage, scopeWithOfflineAccess } from '../oauth';
-import { optionsCollection, outputFieldOption, redirectUriParameter, type Operation } from './common';
+import { optionsCollection, outputFieldOption, redirectUriParameter, textParameter, type Operation } from './common';
 
 const show = { show: { operation: ['buildAuthorizationRequest'] } };
 
@@ -37,9 +37,9 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 	const request = authorizationRequest({
 		authorizationEndpoint: credential.authUrl,
 		clientId: credential.clientId,
-		redirectUri: String(ctx.getNodeParameter('redirectUri', itemIndex, '')),
+		redirectUri: textParameter(ctx, 'redirectUri', itemIndex),
 		scope: scopeWithOfflineAccess(credential.scope || credential.resourceScope),
-		state: String(ctx.getNodeParameter('state', itemIndex, '')),
+		state: textParameter(ctx, 'state', itemIndex),
 		pkce: ctx.getNodeParameter('pkce', itemIndex, false) as boolean,
 	});
 	return withFields(

@@ -14,6 +14,22 @@ export interface OperationContext {
 
 export type Operation = (op: OperationContext) => Promise<IDataObject>;
 
+/** A text parameter as resolved; an expression that found nothing (undefined, null) gives '', never "undefined". */
+export function textParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	return value === undefined || value === null ? '' : String(value);
+}
+
+/**
+ * Seal Refresh Token For User as the node sets it: undefined when the option was not added, and ''
+ * when it was but its expression found no user, so that such a request is refused, not run unsealed.
+ */
+export function sealForUserOf(ctx: IExecuteFunctions, options: { sealForUser?: unknown }): unknown {
+	const added = (ctx.getNode().parameters.options ?? {}) as IDataObject;
+	if (!Object.hasOwn(added, 'sealForUser')) return undefined;
+	return options.sealForUser ?? '';
+}
+
 const clientAuthenticationOptions: INodeProperties['options'] = [
 	{
 		name: 'As Set in the Credential',

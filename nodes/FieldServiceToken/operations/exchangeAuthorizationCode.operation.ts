@@ -10,9 +10,11 @@ import {
 	optionsCollection,
 	outputFieldOption,
 	redirectUriParameter,
+	sealForUserOf,
 	sealForUserOption,
 	timeoutOption,
 	type Operation,
+	textParameter,
 } from './common';
 
 const show = { show: { operation: ['exchangeAuthorizationCode'] } };
@@ -54,9 +56,9 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 		outputField?: string;
 	};
 	const credential = await readCredential();
-	const sealing = sealingFor(options.sealForUser, sealingKeyOf(credential));
-	const code = String(ctx.getNodeParameter('authorizationCode', itemIndex, ''));
-	const codeVerifier = String(ctx.getNodeParameter('codeVerifier', itemIndex, ''));
+	const sealing = sealingFor(sealForUserOf(ctx, options), sealingKeyOf(credential));
+	const code = textParameter(ctx, 'authorizationCode', itemIndex);
+	const codeVerifier = textParameter(ctx, 'codeVerifier', itemIndex);
 	secrets.push(code, codeVerifier);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
 	const clientAuthentication = clientAuthenticationFor(ctx, choice, credential, itemIndex);
@@ -64,7 +66,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 		{
 			tokenEndpoint: credential.accessTokenUrl,
 			code,
-			redirectUri: String(ctx.getNodeParameter('redirectUri', itemIndex, '')),
+			redirectUri: textParameter(ctx, 'redirectUri', itemIndex),
 			codeVerifier,
 			clientAuthentication,
 			timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,

@@ -10,7 +10,7 @@ import {
 	statelessAccessToken,
 	type StatelessGrant,
 } from '../oauth';
-import { optionsCollection, type Operation } from './common';
+import { optionsCollection, textParameter, type Operation } from './common';
 import { grantTokenCache } from './getClientCredentialsToken.operation';
 import { grantOptions, type GrantOptions } from './grantOptions';
 
@@ -89,7 +89,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets }) => {
 	let grant: StatelessGrant;
 	if (ctx.getNodeParameter('fieldServiceGrant', itemIndex, 'clientCredentials') === 'jwtAssertion') {
 		const actAsUser = ctx.getNodeParameter('actAs', itemIndex, 'application') === 'user';
-		const userLogin = actAsUser ? String(ctx.getNodeParameter('userLogin', itemIndex, '')) : '';
+		const userLogin = actAsUser ? textParameter(ctx, 'userLogin', itemIndex) : '';
 		grant = fieldServiceAssertionGrant({
 			...application,
 			applicationId: credential.applicationId,

@@ -4,7 +4,7 @@ import { clientAuthenticationFor, credentialSigningKey, type ClientAuthenticatio
 import { tokenFields, withFields } from '../n8n/output';
 import { n8nTransport } from '../n8n/transport';
 import { statelessAccessToken, userAssertionGrant } from '../oauth';
-import { clientAuthenticationParameter, optionsCollection, type Operation } from './common';
+import { clientAuthenticationParameter, optionsCollection, textParameter, type Operation } from './common';
 import { grantTokenCache } from './getClientCredentialsToken.operation';
 import { grantOptions, resourceScope, type GrantOptions } from './grantOptions';
 
@@ -50,7 +50,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, readCredential 
 	}
 	const grant = userAssertionGrant({
 		tokenEndpoint: credential.accessTokenUrl,
-		userName: String(ctx.getNodeParameter('userName', itemIndex, '')),
+		userName: textParameter(ctx, 'userName', itemIndex),
 		audience: credential.assertionAudience,
 		scope: resourceScope(ctx, options, credential, itemIndex),
 		signingKey: credentialSigningKey(credential),

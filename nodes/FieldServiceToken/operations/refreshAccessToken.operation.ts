@@ -3,16 +3,24 @@ import { NodeOperationError, sleep, type INodeProperties } from 'n8n-workflow';
 import { clientAuthenticationFor, sealingKeyOf, type ClientAuthenticationChoice } from '../n8n/credential';
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
-import { openSealedRefreshToken, sealingFor, sealRefreshToken } from '../n8n/sealedRefreshToken';
+import {
+	isSealed,
+	openSealedRefreshToken,
+	SealError,
+	sealingFor,
+	sealRefreshToken,
+} from '../n8n/sealedRefreshToken';
 import { n8nTransport } from '../n8n/transport';
-import { inTermsOf, OAuthError, refreshAccessToken, TokenCache } from '../oauth';
+import { inTermsOf, LOST_ANSWER_RETRY_MS, OAuthError, refreshAccessToken, TokenCache } from '../oauth';
 import {
 	clientAuthenticationParameter,
 	optionsCollection,
 	outputFieldOption,
+	sealForUserOf,
 	sealForUserOption,
 	timeoutOption,
 	type Operation,
+	textParameter,
 } from './common';
 
 /** Tokens reused across items and executions of this n8n process; memory only. */
@@ -115,7 +123,7 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 	const source = ctx.getNodeParameter('refreshTokenSource', itemIndex) as 'credential' | 'parameter';
 
 	if (source === 'credential') {
-		if (options.sealForUser !== undefined)
+		if (sealForUserOf(ctx, options) !== undefined)
 			throw new NodeOperationError(
 				ctx.getNode(),
 				'Seal Refresh Token For User works with Refresh Token Source "From a Field": the credential keeps its own refresh token',
@@ -125,9 +133,13 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 		return withFields(json, tokenFields(result), options.outputField ?? '');
 	}
 
-	const given = String(ctx.getNodeParameter('refreshToken', itemIndex, ''));
+	const given = textParameter(ctx, 'refreshToken', itemIndex);
 	secrets.push(given);
-	const sealing = sealingFor(options.sealForUser, sealingKeyOf(credential));
+	const sealing = sealingFor(sealForUserOf(ctx, options), sealingKeyOf(credential));
+	if (!sealing && isSealed(given))
+		throw new SealError(
+			'The refresh token is a sealed one (sealed_refresh_token): set Seal Refresh Token For User to the user it was sealed for',
+		);
 	const refreshToken = sealing ? openSealedRefreshToken(given, sealing.user, sealing.key) : given;
 	secrets.push(refreshToken);
 	const choice = ctx.getNodeParameter('clientAuthentication', itemIndex, 'credential') as ClientAuthenticationChoice;
@@ -140,6 +152,8 @@ export const execute: Operation = async ({ ctx, itemIndex, json, secrets, readCr
 			clientAuthentication,
 			clientSecret: clientAuthentication.proof,
 			reuse,
+			// A sealed refresh token is kept outside n8n: one rotated away is a lost answer's retry, or a replay.
+			rotatedAway: sealing ? { retryWindowMs: LOST_ANSWER_RETRY_MS } : undefined,
 			timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
 		},
 		{ transport: n8nTransport(ctx.helpers), sleep, cache: tokenCache },
