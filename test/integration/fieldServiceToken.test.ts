@@ -196,10 +196,21 @@ describe('Dynamic Scope (ofsc_dynamic_scope)', () => {
 			resources,
 			`${issuer}/rest/ofscCore/v1/activities/4225375 ${issuer}/rest/ofscCore/v1/users`,
 		]);
-		// A token limited to other requests is another token: never handed to a caller asking for the whole API.
+		// A token limited to other requests is another token: never handed to a caller asking for the whole API,
+		// whichever grant got it.
 		const [whole] = await run();
 		expect(whole.from_cache).toBe(false);
 		expect(await callOfsApi(whole.authorization as string)).toBe(200);
+		const [wholeByAssertion] = await run({ fieldServiceGrant: 'jwtAssertion' });
+		expect(wholeByAssertion.from_cache).toBe(false);
+		expect(wholeByAssertion.access_token).not.toBe(limitedToActivities.access_token);
+		expect(await callOfsApi(wholeByAssertion.authorization as string)).toBe(200);
+		// And the same Dynamic Scope again is the same token.
+		const [sameLimit] = await run({
+			fieldServiceGrant: 'jwtAssertion',
+			options: { dynamicScope: `${issuer}/rest/ofscCore/v1/activities/4225375 ${issuer}/rest/ofscCore/v1/users` },
+		});
+		expect(sameLimit).toMatchObject({ from_cache: true, access_token: limitedToActivities.access_token });
 	});
 
 	it("says what to fix when Field Service refuses it, in Field Service's words", async () => {
