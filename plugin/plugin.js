@@ -6,25 +6,98 @@
 // (unreadable here), sent back with each request and replaced by the new one each answer carries.
 // No secret and no environment-specific value is in this file: the administrator sets them as the
 // plugin's secured parameters (idcsDomainUrl, clientId, resourceScope, n8nWebhookUrl; redirectUri optional).
+// It talks only to the page that frames it, and only when that page is Field Service's.
 (function () {
 	'use strict';
 
 	var API_VERSION = 1;
 	var STORE = 'fst-plugin.sealed.';
-	var PENDING = 'fst-plugin.pending';
 	var REQUIRED = ['idcsDomainUrl', 'clientId', 'resourceScope', 'n8nWebhookUrl'];
+	// Field Service's own pages, over https only: <instance>.fs.ocs.oraclecloud.com, and the older <instance>.etadirect.com.
+	var FIELD_SERVICE_HOSTS = [
+		/^[a-z0-9-]+(\.[a-z0-9-]+)*\.fs\.ocs\.oraclecloud\.com$/,
+		/^[a-z0-9-]+(\.[a-z0-9-]+)*\.etadirect\.com$/,
+	];
+	// One more host origin, set only by `npm run build:plugin -- --host-origin <origin>` (tests, private hosts).
+	var EXTRA_HOST_ORIGIN = '';
 
-	var hostOrigin = originOf(document.referrer);
+	var hostOrigin = trustedHost();
 	var settings = null;
 	var login = '';
 	var busy = false;
 	var retry = null;
+	var pending = null;
+	var storage = storageOrMemory();
 
 	function originOf(url) {
 		try {
 			return new URL(url).origin;
 		} catch (e) {
 			return '';
+		}
+	}
+
+	function isFieldService(origin) {
+		if (!origin) return false;
+		if (EXTRA_HOST_ORIGIN && origin === EXTRA_HOST_ORIGIN) return true;
+		try {
+			var url = new URL(origin);
+			return (
+				url.protocol === 'https:' &&
+				FIELD_SERVICE_HOSTS.some(function (pattern) {
+					return pattern.test(url.hostname);
+				})
+			);
+		} catch (e) {
+			return false;
+		}
+	}
+
+	/** The origin of the page that frames this plugin when it is Field Service's, else ''. */
+	function trustedHost() {
+		var ancestors = window.location.ancestorOrigins;
+		var origin = originOf(document.referrer) || (ancestors && ancestors.length ? ancestors[0] : '');
+		return parent !== window && isFieldService(origin) ? origin : '';
+	}
+
+	/** An https address, or http on this computer only (a loopback address: 127.x.x.x or [::1]). */
+	function isSafeWebhook(url) {
+		try {
+			var parsed = new URL(url);
+			if (parsed.protocol === 'https:') return true;
+			return parsed.protocol === 'http:' && /^(127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname);
+		} catch (e) {
+			return false;
+		}
+	}
+
+	/** localStorage, or, where the browser blocks it (e.g. third-party storage), memory for this session. */
+	function storageOrMemory() {
+		try {
+			var local = window.localStorage;
+			local.getItem(STORE);
+			return local;
+		} catch (e) {
+			var kept = {};
+			setTimeout(function () {
+				var note = $('note');
+				note.textContent =
+					'This browser does not let the plugin keep your sign-in (' +
+					(e && e.name ? e.name : 'storage blocked') +
+					'), so it is kept only while the plugin is open: you will sign in again next time.';
+				note.hidden = false;
+			});
+			return {
+				getItem: function (key) {
+					return Object.prototype.hasOwnProperty.call(kept, key) ? kept[key] : null;
+				},
+				setItem: function (key, value) {
+					kept[key] = String(value);
+				},
+				removeItem: function (key) {
+					delete kept[key];
+				},
+			};
 		}
 	}
 
@@ -46,7 +119,7 @@
 
 	function send(message) {
 		message.apiVersion = API_VERSION;
-		parent.postMessage(JSON.stringify(message), hostOrigin || '*');
+		parent.postMessage(JSON.stringify(message), hostOrigin);
 	}
 
 	function base64url(bytes) {
@@ -93,14 +166,17 @@
 			settings.n8nWebhookUrl +
 			' (' +
 			(error && error.message ? error.message : 'no answer') +
-			'). Nothing was lost: your sign-in is kept. Try again in a moment, or tell your administrator.'
+			'). Nothing was lost: your sign-in is kept. Try again in a moment, or tell your administrator: ' +
+			"n8n's plugin webhooks must allow this plugin's origin, " +
+			window.location.origin +
+			', in Allowed Origins (CORS).'
 		);
 	}
 
 	/** Keeps the sealed refresh token n8n returned; an answer without one leaves the kept one as it is. */
 	function keep(body) {
 		if (body && typeof body.sealed_refresh_token === 'string' && body.sealed_refresh_token.indexOf('fst1.') === 0)
-			localStorage.setItem(sealedKey(), body.sealed_refresh_token);
+			storage.setItem(sealedKey(), body.sealed_refresh_token);
 	}
 
 	function render(items) {
@@ -124,7 +200,7 @@
 
 	/** The user's data through n8n, with the kept sealed refresh token. */
 	function loadData() {
-		var sealed = localStorage.getItem(sealedKey());
+		var sealed = storage.getItem(sealedKey());
 		if (!sealed) return signIn();
 		if (busy) return;
 		busy = true;
@@ -137,7 +213,7 @@
 					show('ok', 'Signed in as ' + login + '.');
 					render(answer.body.data);
 				} else if (answer.body.error === 'sign_in_required') {
-					localStorage.removeItem(sealedKey());
+					storage.removeItem(sealedKey());
 					$('result').hidden = true;
 					show(
 						'problem',
@@ -174,7 +250,7 @@
 		crypto.subtle
 			.digest('SHA-256', new TextEncoder().encode(verifier))
 			.then(function (digest) {
-				var pending = {
+				pending = {
 					callId: crypto.randomUUID(),
 					state: randomText(16),
 					verifier: verifier,
@@ -194,7 +270,6 @@
 					})
 					.join('&');
 				var url = settings.idcsDomainUrl.replace(/\/+$/, '') + '/oauth2/v1/authorize?' + query;
-				sessionStorage.setItem(PENDING, JSON.stringify(pending));
 				show('', 'Signing in with your company account…');
 				send({
 					method: 'callProcedure',
@@ -230,22 +305,22 @@
 	}
 
 	function takePending(callId) {
-		var pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
-		if (!pending || pending.callId !== callId) return null;
-		sessionStorage.removeItem(PENDING);
-		return pending;
+		var taken = pending;
+		if (!taken || taken.callId !== callId) return null;
+		pending = null;
+		return taken;
 	}
 
 	function onAuthorizationCode(message) {
-		var pending = takePending(message.callId);
-		if (!pending) return;
+		var signingIn = takePending(message.callId);
+		if (!signingIn) return;
 		busy = false;
 		var found = codeFrom(message.resultData);
 		if (!found) {
 			show('problem', 'Field Service answered the sign-in without an authorization code. Sign in again.');
 			return offer(true);
 		}
-		if (found.state !== undefined && found.state !== pending.state) {
+		if (found.state !== undefined && found.state !== signingIn.state) {
 			show(
 				'problem',
 				'The sign-in answer does not belong to this sign-in (its state differs), so it was not used and nothing was sent to n8n. Sign in again.',
@@ -258,8 +333,8 @@
 			return callN8n('sign-in', {
 				login: login,
 				code: found.code,
-				code_verifier: pending.verifier,
-				redirect_uri: pending.redirectUri,
+				code_verifier: signingIn.verifier,
+				redirect_uri: signingIn.redirectUri,
 			});
 		};
 		exchange()
@@ -316,14 +391,29 @@
 			show('problem', 'Field Service did not say who is signed in (user.ulogin), so this plugin cannot act for you.');
 			return;
 		}
+		if (!isSafeWebhook(secured.n8nWebhookUrl)) {
+			show(
+				'problem',
+				'This plugin is not set up: its secured parameter n8nWebhookUrl must be an https address (it is ' +
+					secured.n8nWebhookUrl +
+					'). Your sign-in is sent only over https. Tell your administrator.',
+			);
+			return;
+		}
 		settings = secured;
 		$('user').textContent = login;
 		loadData();
 	}
 
 	window.addEventListener('message', function (event) {
-		if (event.source !== parent) return;
-		if (hostOrigin && event.origin !== hostOrigin) return;
+		if (event.source !== parent || !hostOrigin || event.origin !== hostOrigin) {
+			console.warn(
+				'Field Service Token plugin: ignored a message from ' +
+					(event.origin || 'an unknown origin') +
+					', which is not the Field Service page that hosts it.',
+			);
+			return;
+		}
 		var message;
 		try {
 			message = typeof event.data === 'string' ? JSON.parse(event.data) : event.data;
@@ -359,5 +449,14 @@
 		send({ method: 'close' });
 	});
 
+	if (!hostOrigin) {
+		show(
+			'problem',
+			'This plugin runs only inside Oracle Field Service. It was opened by ' +
+				(originOf(document.referrer) || 'a page that does not say where it is') +
+				', which is not a Field Service page, so it does nothing.',
+		);
+		return;
+	}
 	send({ method: 'ready', sendInitData: true });
 })();

@@ -3,6 +3,8 @@
 // as it is, dist/plugin/field-service-token-plugin.zip, checked against the classic hosted-plugin
 // limits (index.html at the root, at most 10 entries, under 500 KB, html/css/js/images only) and for
 // anything that must not be in a file anyone can download: no secret, no address of this machine.
+// `--host-origin <origin>` adds one origin the plugin trusts as its Field Service host besides Oracle's
+// own (a test host, a private one); it is written into plugin.js after the checks, and only then.
 'use strict';
 
 const fs = require('fs');
@@ -41,11 +43,11 @@ function forbiddenIn(text) {
 }
 
 /** The archive's entries, checked; throws on anything over a limit or forbidden. */
-function pluginEntries() {
-	const names = fs.readdirSync(SOURCE).sort();
+function pluginEntries(source) {
+	const names = fs.readdirSync(source).sort();
 	if (!names.includes('index.html')) throw new Error('plugin/ has no index.html');
 	return names.map((name) => {
-		const data = fs.readFileSync(path.join(SOURCE, name));
+		const data = fs.readFileSync(path.join(source, name));
 		if (!LIMITS.extensions.includes(path.extname(name)))
 			throw new Error(`plugin/${name}: not a file type hosted plugins allow`);
 		if (data.length > LIMITS.maxFileBytes) throw new Error(`plugin/${name}: over 1 MB`);
@@ -56,8 +58,33 @@ function pluginEntries() {
 	});
 }
 
-function buildPlugin(output = OUTPUT) {
-	const entries = pluginEntries();
+const EXTRA_HOST_ORIGIN = "var EXTRA_HOST_ORIGIN = '';";
+
+/** plugin.js trusting `hostOrigin` too (an origin: scheme, host and port only). */
+function withHostOrigin(entries, hostOrigin) {
+	let origin;
+	try {
+		origin = new URL(hostOrigin).origin;
+	} catch {
+		origin = undefined;
+	}
+	if (origin !== hostOrigin)
+		throw new Error(`--host-origin ${hostOrigin}: give an origin, e.g. https://fs.example.com:8443`);
+	return entries.map((entry) => {
+		if (entry.name !== 'plugin.js') return entry;
+		const text = entry.data.toString('utf8');
+		if (!text.includes(EXTRA_HOST_ORIGIN)) throw new Error(`plugin/plugin.js has no ${EXTRA_HOST_ORIGIN}`);
+		return {
+			...entry,
+			data: Buffer.from(text.replace(EXTRA_HOST_ORIGIN, `var EXTRA_HOST_ORIGIN = ${JSON.stringify(origin)};`)),
+		};
+	});
+}
+
+/** Builds the archive from `source` into `output`; `hostOrigin` adds one trusted Field Service host. */
+function buildPlugin(output = OUTPUT, { source = SOURCE, hostOrigin } = {}) {
+	const checked = pluginEntries(source);
+	const entries = hostOrigin ? withHostOrigin(checked, hostOrigin) : checked;
 	if (entries.length > LIMITS.maxEntries)
 		throw new Error(`${entries.length} entries: hosted plugins allow ${LIMITS.maxEntries}`);
 	const zip = writeZip(entries);
@@ -69,7 +96,10 @@ function buildPlugin(output = OUTPUT) {
 }
 
 if (require.main === module) {
-	const { output, bytes, entries } = buildPlugin();
+	const at = process.argv.indexOf('--host-origin');
+	const hostOrigin = at > 0 ? process.argv[at + 1] : undefined;
+	const { output, bytes, entries } = buildPlugin(OUTPUT, { hostOrigin });
+	if (hostOrigin) console.log(`trusting ${hostOrigin} as a Field Service host besides Oracle's own`);
 	console.log(`${path.relative(ROOT, output)}: ${bytes} bytes, ${entries.length} entries (${entries.join(', ')})`);
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { hostname, tmpdir } from 'os';
 import { join, resolve } from 'path';
 
@@ -9,7 +9,10 @@ import { clients } from '../support/localIdcs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildPlugin, forbiddenIn } = require('../../scripts/build-plugin.js') as {
-	buildPlugin: (output: string) => { output: string; bytes: number; entries: string[] };
+	buildPlugin: (
+		output: string,
+		options?: { source?: string; hostOrigin?: string },
+	) => { output: string; bytes: number; entries: string[] };
 	forbiddenIn: (text: string) => string[];
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -63,6 +66,44 @@ describe('the plugin archive', () => {
 		]);
 		expect(forbiddenIn('-----BEGIN PRIVATE KEY-----')).toEqual(['-----BEGIN']);
 		expect(forbiddenIn("send({ method: 'ready' })")).toEqual([]);
+	});
+
+	it.each([
+		['a client secret', "var clientSecret = 'idcscs-0000';", 'clientSecret'],
+		[
+			'an identity domain URL',
+			"var domain = 'https://idcs-abc.identity.oraclecloud.com';",
+			'https://idcs-abc.identity.oraclecloud.com',
+		],
+		['an n8n address of this machine', "var n8n = 'http://127.0.0.1:5678/webhook/ofs-plugin';", '127.0.0.1'],
+		['a private key', "var key = '-----BEGIN PRIVATE KEY-----';", '-----BEGIN'],
+	])('does not build an archive when a file of plugin/ holds %s', (_what, line, named) => {
+		const source = join(dir, `planted-${named.length}`);
+		cpSync(join(root, 'plugin'), source, { recursive: true });
+		writeFileSync(join(source, 'plugin.js'), `${readFileSync(join(source, 'plugin.js'), 'utf8')}\n${line}\n`);
+		const output = join(dir, `planted-${named.length}.zip`);
+		expect(() => buildPlugin(output, { source })).toThrow(
+			new RegExp(
+				`^plugin/plugin\\.js contains .*${named.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*: the archive can be downloaded without signing in$`,
+			),
+		);
+		expect(() => readFileSync(output)).toThrow(/ENOENT/);
+	});
+
+	it("trusts only Field Service's own hosts, plus one origin given at build time (--host-origin)", () => {
+		const text = entries.find((e) => e.name === 'plugin.js')!.data.toString('utf8');
+		expect(text).toContain("var EXTRA_HOST_ORIGIN = '';");
+		const withHost = readZip(
+			readFileSync(buildPlugin(join(dir, 'host.zip'), { hostOrigin: 'https://fs.example.com:8443' }).output),
+		);
+		const js = withHost.find((e) => e.name === 'plugin.js')!.data.toString('utf8');
+		expect(js).toContain('var EXTRA_HOST_ORIGIN = "https://fs.example.com:8443";');
+		expect(js.replace('var EXTRA_HOST_ORIGIN = "https://fs.example.com:8443";', "var EXTRA_HOST_ORIGIN = '';")).toBe(
+			text,
+		);
+		expect(() => buildPlugin(join(dir, 'bad.zip'), { hostOrigin: 'https://fs.example.com/path' })).toThrow(
+			'--host-origin https://fs.example.com/path: give an origin, e.g. https://fs.example.com:8443',
+		);
 	});
 
 	it('is not in the npm package (package.json files leaves dist/plugin out)', () => {
