@@ -112,24 +112,26 @@ function exampleCredentialRef() {
 
 /** The Field Service plugin's back-end templates (examples/ofs-plugin-*), sign-in first. */
 const PLUGIN_TEMPLATES = ['ofs-plugin-sign-in.workflow.json', 'ofs-plugin-resources.workflow.json'];
+/** The origin the templates' webhooks allow (CORS), for users to replace: the plugin's own, not Field Service's. */
+const PLUGIN_ORIGIN_PLACEHOLDER = 'https://<plugin hosting domain>';
 
 /**
- * The plugin's back end on `idcs`: the templates with their Field Service placeholders replaced (CORS
- * allows `fieldServiceOrigin`, the OFS call goes to the stand-in), and the idcsOAuth2Api credential they
- * name, for the local IDCS's confidential client (not connected: the plugin brings the user).
- * Resolves { credentials, workflows } as `n8n import:*` takes them.
+ * The plugin's back end on `idcs`: the templates with their placeholders replaced (CORS allows
+ * `pluginOrigin`, the origin the plugin's files are served from; the OFS call goes to the stand-in),
+ * and the idcsOAuth2Api credential they name, for the local IDCS's confidential client (not connected:
+ * the plugin brings the user). Resolves { credentials, workflows } as `n8n import:*` takes them.
  */
-function pluginBackEndFor(idcs, fieldServiceOrigin) {
+function pluginBackEndFor(idcs, pluginOrigin) {
 	const workflows = PLUGIN_TEMPLATES.map((file) => {
 		const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8'));
 		for (const node of workflow.nodes) {
-			if (node.parameters.options?.allowedOrigins === OFS_PLACEHOLDER)
-				node.parameters.options.allowedOrigins = fieldServiceOrigin;
+			if (node.parameters.options?.allowedOrigins === PLUGIN_ORIGIN_PLACEHOLDER)
+				node.parameters.options.allowedOrigins = pluginOrigin;
 			if (typeof node.parameters.url === 'string')
 				node.parameters.url = node.parameters.url.replace(OFS_PLACEHOLDER, idcs.ofsBaseUrl.replace(/\/$/, ''));
 		}
 		const working = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
-		if (JSON.stringify(working).includes('<instance>')) throw new Error(`${file}: a placeholder is left`);
+		if (/<instance>|<plugin hosting domain>/.test(JSON.stringify(working))) throw new Error(`${file}: a placeholder is left`);
 		return workflow;
 	});
 	const ref = workflows[0].nodes.find((node) => node.credentials?.[CREDENTIAL_TYPE]).credentials[CREDENTIAL_TYPE];
@@ -147,6 +149,7 @@ function pluginBackEndFor(idcs, fieldServiceOrigin) {
 module.exports = {
 	EXAMPLE_FILE,
 	PLUGIN_TEMPLATES,
+	PLUGIN_ORIGIN_PLACEHOLDER,
 	pluginBackEndFor,
 	OFS_PLACEHOLDER,
 	RESOURCE_SCOPE,

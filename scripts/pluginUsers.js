@@ -13,6 +13,8 @@ const { authorizeHeadlessly } = require('../test/local-idcs/authorize');
 
 const FIELD_SERVICE_ORIGIN = 'https://field-service.example.com';
 const REDIRECT_URI = `${FIELD_SERVICE_ORIGIN}/plugin-auth-redirect/`;
+/** Where Field Service serves the plugin's files from: the origin its requests carry, and CORS allows. */
+const PLUGIN_ORIGIN = 'https://plugins-0-field-service.example.com';
 
 /**
  * A local IDCS of its own (access tokens shorter than the node's 60 s margin: every request refreshes),
@@ -20,7 +22,7 @@ const REDIRECT_URI = `${FIELD_SERVICE_ORIGIN}/plugin-auth-redirect/`;
  */
 async function preparePluginBackEnd() {
 	const idcs = await local.startIdcs({ accessTokenTtl: 30 });
-	return { idcs, ...local.pluginBackEndFor(idcs, FIELD_SERVICE_ORIGIN), stop: () => idcs.stop() };
+	return { idcs, ...local.pluginBackEndFor(idcs, PLUGIN_ORIGIN), stop: () => idcs.stop() };
 }
 
 const base64url = (buffer) => buffer.toString('base64url');

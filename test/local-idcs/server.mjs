@@ -262,6 +262,7 @@ export async function startLocalIdcs(options = {}) {
 	const config = {
 		accessTokenTtl: positiveInteger(options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL, 'accessTokenTtl'),
 		refreshTokenTtl: positiveInteger(options.refreshTokenTtl ?? DEFAULT_REFRESH_TOKEN_TTL, 'refreshTokenTtl'),
+		ofsUnavailable: 0,
 	};
 	const redirectUris = [...new Set([...DEFAULT_REDIRECT_URIS, ...(options.redirectUris ?? [])])];
 	const scopes = [...new Set(['openid', 'offline_access', ...RESOURCE_SCOPES, ...(options.scopes ?? [])])];
@@ -382,6 +383,7 @@ export async function startLocalIdcs(options = {}) {
 			config.accessTokenTtl = positiveInteger(changes.accessTokenTtl, 'accessTokenTtl');
 		if (changes.refreshTokenTtl !== undefined)
 			config.refreshTokenTtl = positiveInteger(changes.refreshTokenTtl, 'refreshTokenTtl');
+		if (changes.ofsUnavailable !== undefined) config.ofsUnavailable = Math.max(0, Number(changes.ofsUnavailable) || 0);
 		return { ...config };
 	}
 
@@ -467,6 +469,17 @@ export async function startLocalIdcs(options = {}) {
 			return;
 		}
 		apiCounters.total += 1;
+		if (config.ofsUnavailable > 0) {
+			// An outage set through the admin config: the next calls fail whatever token they carry.
+			config.ofsUnavailable -= 1;
+			ctx.status = 503;
+			ctx.body = {
+				title: 'Service Unavailable',
+				status: '503',
+				detail: 'Field Service is not available (stand-in outage).',
+			};
+			return;
+		}
 		const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
 		const token =
 			match && ((await provider.AccessToken.find(match[1])) ?? (await provider.ClientCredentials.find(match[1])));
