@@ -1,11 +1,14 @@
 // A stand-in for Field Service's side of the Plugin API, on 127.0.0.1: a host page that loads the
-// built plugin from its ZIP archive in an iframe (served from the host's own origin, as Field Service
-// serves hosted plugins) and answers it as Oracle documents: `ready` -> `init`, `initEnd` -> `open`
+// built plugin from its ZIP archive in an iframe served from another origin on the same site (another
+// port of 127.0.0.1), as Field Service serves hosted plugins from a plugin hosting domain of the same
+// site (every *.oraclecloud.com page is one site), and answers it as Oracle documents: `ready` -> `init`, `initEnd` -> `open`
 // (the user, and the plugin's secured parameters), `callProcedure` getAuthorizationCode -> the IDCS
 // authorize page in a window of its own, whose redirect to /plugin-auth-redirect/ comes back as
 // `callProcedureResult` with resultData { status, code, state }. What it answers is set per page load
 // through `config` (the user, the secured parameters, a wrong apiVersion; and, read at each redirect, a
-// tampered state or a replayed code); the page's `host.log` holds every message both ways.
+// tampered state or a replayed code); the page's `host.log` holds every message both ways. A third
+// origin, same site as the host (http://127.0.0.1:<port>), serves a page that is not Field Service's:
+// it frames the plugin too, sends its own `open` naming its own webhook, and records what reaches it.
 'use strict';
 
 const http = require('http');
@@ -30,6 +33,7 @@ iframe{display:block;width:100%;height:560px;border:0;background:#fff}</style></
 <script>
 (async () => {
 	const config = await (await fetch('/config')).json();
+	const pluginOrigin = config.pluginOrigin;
 	const host = (window.host = { log: [], closed: false, lastCode: null });
 	const frame = document.getElementById('plugin');
 	let apiVersionOverride = config.apiVersion;
@@ -37,7 +41,7 @@ iframe{display:block;width:100%;height:560px;border:0;background:#fff}</style></
 		const full = { apiVersion: 1, ...message };
 		if (message.method === 'open' && apiVersionOverride !== undefined) full.apiVersion = apiVersionOverride;
 		host.log.push({ to: 'plugin', ...full });
-		frame.contentWindow.postMessage(JSON.stringify(full), location.origin);
+		frame.contentWindow.postMessage(JSON.stringify(full), pluginOrigin);
 	}
 	async function redirected(search) {
 		// What to answer is read now: a test may change it between sign-ins on one page.
@@ -56,9 +60,8 @@ iframe{display:block;width:100%;height:560px;border:0;background:#fff}</style></
 		toPlugin({ method: 'callProcedureResult', procedure: 'getAuthorizationCode', callId: pending.callId, resultData: { status: 'success', code, state } });
 	}
 	window.addEventListener('message', (event) => {
-		if (event.origin !== location.origin) return;
-		if (host.popup && event.source === host.popup) return redirected(event.data);
-		if (event.source !== frame.contentWindow) return;
+		if (host.popup && event.source === host.popup && event.origin === location.origin) return redirected(event.data);
+		if (event.source !== frame.contentWindow || event.origin !== pluginOrigin) return;
 		const message = typeof event.data === 'string' ? JSON.parse(event.data) : event.data;
 		host.log.push({ from: 'plugin', ...message });
 		if (message.method === 'ready') toPlugin({ method: 'init', attributeDescription: {}, buttons: [] });
@@ -68,43 +71,102 @@ iframe{display:block;width:100%;height:560px;border:0;background:#fff}</style></
 			host.popup = window.open(message.params.url, 'idcs-sign-in', 'width=520,height=640');
 		} else if (message.method === 'close') host.closed = true;
 	});
-	frame.src = '/plugin/index.html';
+	frame.src = pluginOrigin + '/plugin/index.html';
 })();
+</script></body></html>`;
+
+/** A page of another origin on the host's site: it frames the plugin and asks for the user's sealed token. */
+const OTHER_PAGE = (pluginOrigin, user, securedData) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Not Field Service</title></head>
+<body><iframe id="plugin" title="plugin" style="width:100%;height:480px;border:0"></iframe>
+<script>
+const frame = document.getElementById('plugin');
+const open = JSON.stringify({ apiVersion: 1, method: 'open', entity: 'activity', user: ${JSON.stringify(user)}, securedData: ${JSON.stringify(securedData)} });
+window.received = [];
+window.addEventListener('message', (event) => {
+	window.received.push(event.data);
+	frame.contentWindow.postMessage(JSON.stringify({ apiVersion: 1, method: 'init' }), '*');
+	frame.contentWindow.postMessage(open, '*');
+});
+// Without waiting for the plugin either.
+frame.addEventListener('load', () => setTimeout(() => frame.contentWindow.postMessage(open, '*'), 300));
+frame.src = ${JSON.stringify(`${pluginOrigin}/plugin/index.html`)};
 </script></body></html>`;
 
 const REDIRECT_PAGE = `<!doctype html><html><body><p>Signing in…</p><script>
 window.opener.postMessage(location.search, location.origin); window.close();
 </script></body></html>`;
 
-/**
- * Starts the host on a free port of 127.0.0.1, serving the plugin entries of `zip` (the built archive's
- * bytes). Resolves { origin, url, redirectUri, config, stop() }; `config` is read by every page load.
- */
-async function startFieldServiceHost(zip) {
-	const entries = new Map(readZip(zip).map((entry) => [entry.name, entry.data]));
+/** An HTTP server on a free port of 127.0.0.1 answering with `route(url, send, req)`. */
+async function serve(route) {
 	const port = await freePort();
-	const origin = `http://127.0.0.1:${port}`;
-	const config = { user: {}, securedData: {} };
 	const server = http.createServer((req, res) => {
-		const url = new URL(req.url, origin);
-		const send = (status, type, body) => {
-			res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+		const send = (status, type, body, headers = {}) => {
+			res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', ...headers });
 			res.end(body);
 		};
-		if (url.pathname === '/') return send(200, 'text/html', HOST_PAGE);
-		if (url.pathname === '/config') return send(200, 'application/json', JSON.stringify(config));
-		if (url.pathname === '/plugin-auth-redirect/') return send(200, 'text/html', REDIRECT_PAGE);
+		route(new URL(req.url, 'http://127.0.0.1'), send, req);
+	});
+	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+	return { port, stop: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/**
+ * Starts the host page (http://127.0.0.1:<port>), the plugin's own origin (http://127.0.0.1:<another>)
+ * serving the entries of the archive `buildZip(hostOrigin)` returns (the plugin must trust the host's
+ * origin, so it is built once the host has its port), and the other page (http://127.0.0.1:<port>).
+ * Resolves { origin, url, redirectUri, pluginOrigin, otherUrl, stolen, config, stop() }; `config` is read
+ * by every page load of the host; `stolen` holds every request that reached the other page's webhook.
+ */
+async function startFieldServiceHost(buildZip) {
+	const config = { user: {}, securedData: {} };
+	const stolen = [];
+	let entries = new Map();
+	const plugin = await serve((url, send) => {
 		const name = url.pathname.startsWith('/plugin/') ? url.pathname.slice('/plugin/'.length) : '';
 		if (entries.has(name)) return send(200, TYPES[path.extname(name)] ?? 'application/octet-stream', entries.get(name));
 		return send(404, 'text/plain', 'not found');
 	});
-	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const pluginOrigin = `http://127.0.0.1:${plugin.port}`;
+	config.pluginOrigin = pluginOrigin;
+	const host = await serve((url, send) => {
+		if (url.pathname === '/') return send(200, 'text/html', HOST_PAGE);
+		if (url.pathname === '/config') return send(200, 'application/json', JSON.stringify(config));
+		if (url.pathname === '/plugin-auth-redirect/') return send(200, 'text/html', REDIRECT_PAGE);
+		return send(404, 'text/plain', 'not found');
+	});
+	const origin = `http://127.0.0.1:${host.port}`;
+	const other = await serve((url, send, req) => {
+		const otherOrigin = `http://127.0.0.1:${other.port}`;
+		if (url.pathname === '/')
+			return send(
+				200,
+				'text/html',
+				OTHER_PAGE(pluginOrigin, config.user, { ...config.securedData, n8nWebhookUrl: `${otherOrigin}/steal` }),
+			);
+		if (url.pathname.startsWith('/steal/')) {
+			const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type' };
+			if (req.method === 'OPTIONS') return send(204, 'text/plain', '', cors);
+			let body = '';
+			req.on('data', (chunk) => (body += chunk));
+			req.on('end', () => {
+				stolen.push({ path: url.pathname, body });
+				send(200, 'application/json', '{}', cors);
+			});
+			return undefined;
+		}
+		return send(404, 'text/plain', 'not found');
+	});
+	entries = new Map(readZip(buildZip(origin)).map((entry) => [entry.name, entry.data]));
 	return {
 		origin,
 		url: `${origin}/`,
 		redirectUri: `${origin}/plugin-auth-redirect/`,
+		pluginOrigin,
+		otherUrl: `http://127.0.0.1:${other.port}/`,
+		stolen,
 		config,
-		stop: () => new Promise((resolve) => server.close(resolve)),
+		stop: () => Promise.all([host.stop(), plugin.stop(), other.stop()]),
 	};
 }
 

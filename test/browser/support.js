@@ -4,6 +4,7 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { chromium, selectors } = require('playwright-core');
 
@@ -32,10 +33,40 @@ const IMAGES_DIR =
 selectors.setTestIdAttribute('data-test-id');
 
 /** Chromium (headless, its own temporary profile) with one 1280x800 page. */
-async function launchBrowser() {
+/**
+ * Chromium and a page. With `blockStorageFor` (an origin), a profile of its own whose settings block
+ * cookies and site data for that origin, as a user or an administrator can: its pages get a
+ * SecurityError from localStorage, wherever they are framed.
+ */
+async function launchBrowser({ blockStorageFor } = {}) {
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set FST_CHROMIUM to another binary)`);
-	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-	const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', timezoneId: 'UTC' });
+	const options = { viewport: VIEWPORT, locale: 'en-US', timezoneId: 'UTC' };
+	let browser;
+	let context;
+	if (blockStorageFor) {
+		const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fst-chromium-'));
+		fs.mkdirSync(path.join(profile, 'Default'));
+		const blocked = { cookies: { [`${blockStorageFor},*`]: { setting: 2 } } };
+		fs.writeFileSync(
+			path.join(profile, 'Default', 'Preferences'),
+			JSON.stringify({ profile: { content_settings: { exceptions: blocked } } }),
+		);
+		context = await chromium.launchPersistentContext(profile, {
+			...options,
+			executablePath: CHROMIUM,
+			headless: true,
+			args: CHROMIUM_ARGS,
+		});
+		browser = {
+			close: async () => {
+				await context.close();
+				fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+			},
+		};
+	} else {
+		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+		context = await browser.newContext(options);
+	}
 	context.setDefaultTimeout(30_000);
 	const page = await context.newPage();
 	const problems = [];
