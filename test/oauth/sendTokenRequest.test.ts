@@ -14,10 +14,11 @@ const request = refreshTokenGrantRequest({
 });
 const secrets = ['client-secret-1', 'rt-secret-1'];
 
+/** A transport scripted with `answers`; waits are exact unless `random` (the jitter's draw) is given. */
 function setup(...answers: Parameters<typeof scriptedTransport>) {
 	const scripted = scriptedTransport(...answers);
 	const waits: number[] = [];
-	const send = () =>
+	const send = (random: () => number = () => 0) =>
 		sendTokenRequest(request, {
 			transport: scripted.transport,
 			sleep: async (ms) => {
@@ -25,6 +26,7 @@ function setup(...answers: Parameters<typeof scriptedTransport>) {
 			},
 			secrets,
 			now: () => Date.parse('2026-11-26T10:00:00Z'),
+			random,
 		});
 	return { send, waits, requests: scripted.requests };
 }
@@ -52,6 +54,26 @@ describe('sendTokenRequest', () => {
 		);
 		await expect(send()).resolves.toMatchObject({ accessToken: 'at-1' });
 		expect(waits).toEqual([3000, 2000]);
+	});
+
+	it('stretches each wait by a random jitter of up to half, never shortening it', async () => {
+		const high = setup(json(503, {}, { 'retry-after': '2' }), json(429, {}), tokenAnswer('at-1'));
+		await expect(high.send(() => 0.75)).resolves.toMatchObject({ accessToken: 'at-1' });
+		expect(high.waits).toEqual([2750, 2750]);
+		const middle = setup(json(503, {}, { 'retry-after': '2' }), tokenAnswer('at-1'));
+		await middle.send(() => 0.5);
+		expect(middle.waits).toEqual([2500]);
+	});
+
+	it('spreads callers turned away at the same moment: 20 of them wait 20 different times within [1 s, 1.5 s)', async () => {
+		const all = Array.from({ length: 20 }, () => setup(json(429, {}, { 'retry-after': '1' }), tokenAnswer('at-1')));
+		await Promise.all(all.map((caller) => caller.send(Math.random)));
+		const waits = all.map((caller) => caller.waits[0]);
+		expect(new Set(waits).size).toBe(20);
+		for (const wait of waits) {
+			expect(wait).toBeGreaterThanOrEqual(1000);
+			expect(wait).toBeLessThan(1500);
+		}
 	});
 
 	it('gives up after two retries', async () => {

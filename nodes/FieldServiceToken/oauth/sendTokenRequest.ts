@@ -24,7 +24,16 @@ export interface SendOptions {
 	now?: () => number;
 	/** Told of a new refresh token as soon as an answer carries one, before the rest is checked. */
 	onRefreshToken?: (refreshToken: string) => void;
+	/** A number in [0, 1) for the jitter of a wait (Math.random unless a test gives its own). */
+	random?: () => number;
 }
+
+/**
+ * A wait stretched by up to half of itself, at random: callers that were turned away at the same moment
+ * (the workers of one n8n, all at a token's expiry) spread out instead of meeting again. Never shorter
+ * than asked: a Retry-After is the least the server wants.
+ */
+export const withJitter = (ms: number, random: () => number) => ms * (1 + random() / 2);
 
 function retryAfterMs(response: HttpResponse, attempt: number, now: number): number | undefined {
 	const header = response.headers['retry-after']?.trim();
@@ -95,7 +104,8 @@ export function transportError(error: unknown, request: HttpRequest): OAuthError
 /**
  * Sends one token request and checks the answer. A timeout or a lost connection is never
  * retried (IDCS may have used the single-use refresh token already); only an answer that says
- * it was not processed (429, 503) is, after its Retry-After, at most MAX_RETRIES times.
+ * it was not processed (429, 503) is, after its Retry-After (or an exponential backoff), stretched by a
+ * random jitter of up to half, at most MAX_RETRIES times.
  */
 export async function sendTokenRequest(request: HttpRequest, options: SendOptions): Promise<TokenSet> {
 	const now = options.now ?? Date.now;
@@ -109,7 +119,7 @@ export async function sendTokenRequest(request: HttpRequest, options: SendOption
 		if (NOT_PROCESSED.has(response.status) && attempt < MAX_RETRIES) {
 			const wait = retryAfterMs(response, attempt, now());
 			if (wait !== undefined) {
-				await options.sleep(wait);
+				await options.sleep(withJitter(wait, options.random ?? Math.random));
 				continue;
 			}
 		}
