@@ -165,7 +165,10 @@ describe('the node with Seal Refresh Token For User, against the local IDCS', ()
 		expect(await tokenRequestsWith('refresh_token', refreshToken)).toEqual([]);
 	});
 
-	it('a request whose user is empty spends nothing and gets nothing back unsealed', async () => {
+	it.each([
+		['empty', { login: '' }],
+		['missing (the expression finds nothing)', {}],
+	])('a request whose user is %s spends nothing and gets nothing back unsealed', async (_what, who: IDataObject) => {
 		const [request] = await run({ operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI });
 		const { code } = await authorizeHeadlessly(request.url as string);
 		const [item] = await run(
@@ -175,29 +178,7 @@ describe('the node with Seal Refresh Token For User, against the local IDCS', ()
 				redirectUri: REDIRECT_URI,
 				options: { sealForUser: '={{ $json.login }}' },
 			},
-			{ login: '' },
-			true,
-		);
-		expect(item).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
-		expect(await tokenRequestsWith('code', code)).toEqual([]);
-
-		const { tokens, refreshToken } = await signIn('tech.one');
-		const [refreshed] = await refresh(tokens.sealed_refresh_token, '', true);
-		expect(refreshed).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
-		expect(await tokenRequestsWith('refresh_token', refreshToken)).toEqual([]);
-	});
-
-	it('a request that names no user at all (the expression finds nothing) spends nothing and gets nothing back', async () => {
-		const [request] = await run({ operation: 'buildAuthorizationRequest', redirectUri: REDIRECT_URI });
-		const { code } = await authorizeHeadlessly(request.url as string);
-		const [item] = await run(
-			{
-				operation: 'exchangeAuthorizationCode',
-				authorizationCode: code,
-				redirectUri: REDIRECT_URI,
-				options: { sealForUser: '={{ $json.login }}' },
-			},
-			{},
+			who,
 			true,
 		);
 		expect(item).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
@@ -211,7 +192,7 @@ describe('the node with Seal Refresh Token For User, against the local IDCS', ()
 				refreshToken: '={{ $json.sealed }}',
 				options: { sealForUser: '={{ $json.login }}' },
 			},
-			{ sealed: tokens.sealed_refresh_token },
+			{ sealed: tokens.sealed_refresh_token, ...who },
 			true,
 		);
 		expect(refreshed).toEqual({ error: 'Seal Refresh Token For User is empty: name the user the token belongs to' });
