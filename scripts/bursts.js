@@ -13,6 +13,7 @@ const n8n = require('./n8n');
 const local = require('./local-idcs');
 const reaper = require('./services/reaper');
 const { preparePluginBackEnd, runPluginUsers } = require('./pluginUsers');
+const { diagnoseUnanswered, describeDiagnosis } = require('./unanswered');
 const wf = require('./workflows');
 
 const APPROACHES = [
@@ -256,9 +257,11 @@ const count = (values) => values.reduce((acc, value) => ((acc[value] = (acc[valu
  * Runs `bursts` rounds. In each round, each approach in turn waits until its last access token
  * expired, then gets `size` executions at once. Resolves
  * { rounds: [{ key, burst, ...counts }], afterwards: { key: { ok, detail } }, entries: { key: log } }.
- * `workerCounts()` (optional) gives { name: executions started so far }, to count them per burst.
+ * `workerCounts()` (optional) gives { name: executions started so far }, to count them per burst;
+ * `diagnose({ key, since, calls, unanswered })` (optional) what n8n's records say of a burst in which a
+ * call got no answer at all (see unanswered.js).
  */
-async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => ({}), log = n8n.log }) {
+async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => ({}), diagnose, log = n8n.log }) {
 	const hook = (key) => `${url}/webhook/${APPROACHES.find((a) => a.key === key).path}`;
 	const body = (key) => (key === 'fieldSource' ? { refresh_token: setup.fieldRefreshToken } : {});
 	const requests = async (key) => setup.idcs[key].requests();
@@ -282,6 +285,7 @@ async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => (
 			const after = { stats: await setup.idcs[key].stats(), log: await requests(key), workers: workerCounts() };
 			const calls = tokenCalls(after.log.slice(before.log), grantTypeOf(key));
 			const failures = answers.filter((a) => !a.ok);
+			const unanswered = answers.filter((a) => a.status === 0).length;
 			const row = {
 				key,
 				burst,
@@ -300,11 +304,19 @@ async function runBursts({ url, setup, bursts, size, ttl, workerCounts = () => (
 				failureSamples: [
 					...new Set(failures.map((a) => `HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 160)}`)),
 				].slice(0, 3),
+				unanswered,
+				diagnosis:
+					unanswered && diagnose
+						? await diagnose({ key, since: started - 1_000, calls: size, unanswered }).catch((error) => ({
+								verdict: `not diagnosed: ${error.message}`,
+							}))
+						: undefined,
 			};
 			rounds.push(row);
 			log(
 				`  burst ${burst} ${key}: ${row.ok}/${row.executions} ok in ${(ms / 1000).toFixed(1)} s, ${row.tokenCalls} token call(s) (${row.invalidGrant} invalid_grant), ${row.api401} API 401(s); started on ${JSON.stringify(row.startedOn)}${row.failed ? `; failures: ${row.failureSamples.join(' | ')}` : ''}`,
 			);
+			if (row.diagnosis) log(`  burst ${burst} ${key}: ${describeDiagnosis(row.diagnosis)}`);
 		}
 	}
 
@@ -334,6 +346,9 @@ function summarize(result, key, { ttl, marginSeconds }) {
 		executions: sum('executions'),
 		ok: sum('ok'),
 		failed: sum('failed'),
+		// Calls left unanswered although n8n recorded every execution of their burst as a success: n8n's
+		// queue lost the answer (docs/scaling-out.md), after the package had done its part.
+		lostByN8n: rows.filter((r) => r.diagnosis?.verdict === 'answer lost').reduce((total, r) => total + r.unanswered, 0),
 		tokenCallsPerBurst: rows.map((r) => r.tokenCalls),
 		burstSeconds: rows.map((r) => Number((r.ms / 1000).toFixed(1))),
 		invalidGrant: sum('invalidGrant'),
@@ -395,6 +410,7 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 		const env = { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', N8N_LOG_LEVEL: 'info' };
 		let workerCounts;
 		let psql;
+		let diagnose;
 		if (mode === 'queue') {
 			server = await n8n.startQueueMode(folder, {
 				log,
@@ -411,6 +427,15 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 			});
 			workerCounts = () => n8n.executionsPerWorker(server.workers);
 			psql = server.postgres.psql;
+			const processes = [server.main, ...server.workers];
+			diagnose = ({ key, ...burst }) =>
+				diagnoseUnanswered({
+					...burst,
+					workflowId: setup.workflowIds[key],
+					psql,
+					redis: server.redis.command,
+					processes,
+				});
 		} else {
 			await n8n.importCredentials(folder, credentials);
 			await n8n.importWorkflows(folder, workflows);
@@ -429,7 +454,7 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 		);
 
 		const workersBefore = workerCounts?.() ?? {};
-		const result = await runBursts({ url: server.url, setup, ...config, workerCounts, log });
+		const result = await runBursts({ url: server.url, setup, ...config, workerCounts, diagnose, log });
 		const workers = Object.fromEntries(
 			Object.entries(workerCounts?.() ?? {}).map(([name, n]) => [name, n - (workersBefore[name] ?? 0)]),
 		);
@@ -490,6 +515,10 @@ function report(run) {
 	lines.push(table(run.summaries));
 	if (run.failedWithInvalidGrant !== undefined)
 		lines.push(`field source: ${run.failedWithInvalidGrant} failed executions carry IDCS's invalid_grant error`);
+	for (const row of run.result.rounds.filter((r) => r.unanswered))
+		lines.push(
+			`burst ${row.burst} ${row.key}: ${row.diagnosis ? describeDiagnosis(row.diagnosis) : `${row.unanswered} calls unanswered (no diagnosis in ${run.mode} mode)`}`,
+		);
 	for (const t of presentations(run.result.entries.fieldSource).filter((p) => p.invalidGrant > 0))
 		lines.push(
 			`field source refresh token ${t.token}: presented ${t.presented}x (${t.ok} ok, ${t.invalidGrant} invalid_grant), ${t.presentedAfterRejection}x after its first invalid_grant`,

@@ -131,7 +131,8 @@ function pluginBackEndFor(idcs, pluginOrigin) {
 				node.parameters.url = node.parameters.url.replace(OFS_PLACEHOLDER, idcs.ofsBaseUrl.replace(/\/$/, ''));
 		}
 		const working = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
-		if (/<instance>|<plugin hosting domain>/.test(JSON.stringify(working))) throw new Error(`${file}: a placeholder is left`);
+		if (/<instance>|<plugin hosting domain>/.test(JSON.stringify(working)))
+			throw new Error(`${file}: a placeholder is left`);
 		return workflow;
 	});
 	const ref = workflows[0].nodes.find((node) => node.credentials?.[CREDENTIAL_TYPE]).credentials[CREDENTIAL_TYPE];
