@@ -44,8 +44,11 @@ const learnedExpiry = new AccessTokenExpiry();
 
 /** The `exp` of a JWT access token (IDCS issues JWTs), in ms; undefined for any other token. */
 function jwtExpiry(accessToken: string): number | undefined {
+	const parts = accessToken.split('.');
+	// Not header.payload.signature: no JWT, and no exception thrown (and caught) on every reuse.
+	if (parts.length !== 3) return undefined;
 	try {
-		const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+		const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as {
 			exp?: unknown;
 		};
 		return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
