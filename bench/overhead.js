@@ -1,11 +1,36 @@
 // Section 2: what one execution costs, in-process, with n8n-core's real ExecuteContext and request
 // helper against the local IDCS: the node handing out a reused token, the node refreshing, and a bare
-// fetch POST of the same grant. The variants run round robin (one of each per round), after a
-// warm-up, so that drift hits them alike; medians and 90th percentiles of `runs` rounds.
+// fetch POST of the same grant; and two controls, nodes that make only the n8n calls of the reuse path.
+// The variants run in rounds (one of each per round, in a new random order each round), after a warm-up,
+// so that drift and order hit them alike; medians and 90th percentiles of `runs` rounds.
 'use strict';
 
 const h = require('./lib/harness');
 const { admin, median, quantile, postRefreshGrant } = require('./lib/util');
+
+/** A reproducible sequence of numbers in [0, 1) (mulberry32). */
+function seededRandom(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** `list` in a random order (Fisher-Yates). */
+function shuffled(list, random) {
+	const copy = [...list];
+	for (let i = copy.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[copy[i], copy[j]] = [copy[j], copy[i]];
+	}
+	return copy;
+}
+
+const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 async function timed(fn) {
 	const start = process.hrtime.bigint();
@@ -60,6 +85,8 @@ module.exports = async function overhead({ idcs, runs, warmup }) {
 	const reusedStore = h.credentialFor(idcs.issuer, client, h.oauthTokenData(reusedCredential.token));
 	const refreshingStore = h.credentialFor(idcs.issuer, client, h.oauthTokenData(refreshingCredential.token));
 	const helperNode = h.helperGrantNode(idcs.tokenUrl, client, helperState);
+	const n8nField = h.n8nCallsOnly('field');
+	const n8nCredential = h.n8nCallsOnly('credential');
 
 	const check = (fromCache) => (result) => {
 		const json = result[0][0].json;
@@ -73,6 +100,22 @@ module.exports = async function overhead({ idcs, runs, warmup }) {
 			id: 'empty',
 			label: 'an empty node (harness floor: one node execution, no network)',
 			run: () => h.runNode({ nodeType: h.emptyNode, parameters: {}, credential: plainCredential }),
+		},
+		{
+			id: 'n8nCallsField',
+			label: "control: only the n8n calls of the field source's reuse path (parameters, credential)",
+			run: () =>
+				h.runNode({
+					nodeType: n8nField,
+					parameters: h.fieldParameters(),
+					credential: plainCredential,
+					items: [{ json: { refreshToken: reusedField } }],
+				}),
+		},
+		{
+			id: 'n8nCallsCredential',
+			label: "control: only the n8n calls of the credential source's reuse path",
+			run: () => h.runNode({ nodeType: n8nCredential, parameters: h.credentialParameters(), credential: reusedStore }),
 		},
 		{
 			id: 'reusedField',
@@ -160,14 +203,28 @@ module.exports = async function overhead({ idcs, runs, warmup }) {
 	const mark = before.length ? before[before.length - 1].id : -1;
 
 	const samples = Object.fromEntries(variants.map((v) => [v.id, []]));
+	const random = seededRandom(20261206);
 	for (let round = 0; round < runs; round++) {
-		for (const variant of variants) samples[variant.id].push(await timed(variant.run));
+		// A new order every round: an execution right after one of another node type pays more (measured:
+		// about 0.15 to 0.3 ms more after the empty node), so no variant may always follow the same one.
+		for (const variant of shuffled(variants, random)) {
+			// What an earlier variant left to the event loop (sockets closing after a token call) runs
+			// before the clock starts, not inside the next variant's awaits.
+			await settle();
+			samples[variant.id].push(await timed(variant.run));
+		}
 	}
 	const log = await admin(idcs.issuer, 'requests?endpoint=token');
 	const calls = callsByLineage(log, starts, mark);
 
 	const baseline = median(samples.fetch);
+	// What the node adds to n8n's own calls: per round, the node's time minus its control's, then the median.
+	const added = (node, control) => median(samples[node].map((ms, round) => ms - samples[control][round]));
 	return {
+		addedByNode: {
+			field: added('reusedField', 'n8nCallsField'),
+			credential: added('reusedCredential', 'n8nCallsCredential'),
+		},
 		runs,
 		warmup,
 		rows: variants.map((variant) => ({
@@ -176,8 +233,8 @@ module.exports = async function overhead({ idcs, runs, warmup }) {
 			medianMs: median(samples[variant.id]),
 			p90Ms: quantile(samples[variant.id], 0.9),
 			ratioToFetch: median(samples[variant.id]) / baseline,
-			tokenCalls: variant.id === 'empty' ? 0 : calls[variant.id],
-			expectedTokenCalls: variant.id === 'empty' ? 0 : variant.tokenCallsEach * runs,
+			tokenCalls: calls[variant.id] ?? 0,
+			expectedTokenCalls: (variant.tokenCallsEach ?? 0) * runs,
 		})),
 	};
 };

@@ -298,6 +298,8 @@ function summary(results) {
 	const o = Object.fromEntries(results.overhead.rows.map((r) => [r.id, r]));
 	lines.push(
 		`- **Per execution (in-process)**: a reused token costs ${ms(o.reusedField.medianMs)} (field) / ${ms(o.reusedCredential.medianMs)} (credential), ` +
+			`against ${ms(o.n8nCallsField.medianMs)} / ${ms(o.n8nCallsCredential.medianMs)} for a node making only the same n8n calls: the node's own work is ` +
+			`${ms(results.overhead.addedByNode.field)} / ${ms(results.overhead.addedByNode.credential)} (median of the per-round differences; an empty node: ${ms(o.empty.medianMs)}); it is ` +
 			`${ratio(o.reusedField.ratioToFetch)} / ${ratio(o.reusedCredential.ratioToFetch)} of a bare fetch of the grant (${ms(o.fetch.medianMs)}); refreshing through the node costs ` +
 			`${ratio(o.refreshingField.ratioToFetch)} (field) / ${ratio(o.refreshingCredential.ratioToFetch)} (credential) of it.`,
 	);

@@ -17,7 +17,7 @@ const { QUICK, machine } = require('./lib/util');
 const SKIP_N8N = /^(1|true|yes)$/i.test(process.env.BENCH_SKIP_N8N ?? '');
 
 const SETTINGS = {
-	overhead: { runs: QUICK ? 100 : 300, warmup: 20 },
+	overhead: { runs: QUICK ? 300 : 1000, warmup: 200 },
 	scale: { sizes: [1, 100, 10_000, 100_000] },
 	concurrency: { n: 50, ttl: 4 },
 	// Tokens of 2 s, an execution every 200 ms: 10 executions per token lifetime.

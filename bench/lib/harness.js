@@ -106,6 +106,35 @@ const setLikeWithCredentialNode = {
 	},
 };
 
+/**
+ * The control for a reused token: what Field Service Token's reuse path asks of n8n, and nothing of its
+ * own. The node's own description (so that parameters resolve against the same properties), the same
+ * n8n calls in the same order for `source` ('field' or 'credential'), and an output item of the same shape
+ * as the input. Node minus control is what the node adds: hashing, key building, checks, output.
+ */
+function n8nCallsOnly(source) {
+	return {
+		description: { ...fieldServiceToken.description, name: `benchN8nCalls_${source}` },
+		async execute() {
+			const items = this.getInputData();
+			const out = [];
+			for (let i = 0; i < items.length; i++) {
+				this.getNodeParameter('operation', i);
+				this.getNodeParameter('options', i, {});
+				await this.getCredentials('idcsOAuth2Api', i);
+				this.getNodeParameter('refreshTokenSource', i);
+				if (source === 'field') {
+					this.getNodeParameter('refreshToken', i, '');
+					this.getNode();
+					this.getNodeParameter('clientAuthentication', i, 'credential');
+				}
+				out.push({ json: items[i].json, pairedItem: { item: i } });
+			}
+			return [out];
+		},
+	};
+}
+
 /** Warms a fresh process up: evaluates an expression and makes one GET with helpers.httpRequest. */
 const warmUpNode = {
 	description: describe(
@@ -157,6 +186,7 @@ module.exports = {
 	fieldParameters,
 	credentialParameters,
 	emptyNode,
+	n8nCallsOnly,
 	setLikeNode,
 	setLikeWithCredentialNode,
 	warmUpNode,
