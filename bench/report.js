@@ -169,7 +169,8 @@ function scaleOutSection(s) {
 function overheadSection(o) {
 	return [
 		`n8n-core's real \`ExecuteContext\` and request helper (test/support/n8nExecution.ts), the compiled node from dist/, the local IDCS on 127.0.0.1; ` +
-			`${o.runs} rounds after ${o.warmup} warm-up rounds, one execution of each variant per round.`,
+			`${o.runs} rounds after ${o.warmup} warm-up rounds, one execution of each variant per round, in a new random order each round; ` +
+			`the node's own work is the median over the rounds of the node's time minus its control's (field ${ms(o.addedByNode.field)}, credential ${ms(o.addedByNode.credential)}).`,
 		'',
 		table(
 			['Variant', 'Median', 'p90', 'vs bare fetch', 'Token calls (expected)'],
