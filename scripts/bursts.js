@@ -346,8 +346,8 @@ function summarize(result, key, { ttl, marginSeconds }) {
 		executions: sum('executions'),
 		ok: sum('ok'),
 		failed: sum('failed'),
-		// Calls left unanswered although n8n recorded every execution of their burst as a success: n8n's
-		// queue lost the answer (docs/scaling-out.md), after the package had done its part.
+		// Calls left unanswered although n8n recorded every execution of their burst as ended: n8n's main
+		// process lost the answer (docs/scaling-out.md), after the package had done its part.
 		lostByN8n: rows.filter((r) => r.diagnosis?.verdict === 'answer lost').reduce((total, r) => total + r.unanswered, 0),
 		tokenCallsPerBurst: rows.map((r) => r.tokenCalls),
 		burstSeconds: rows.map((r) => Number((r.ms / 1000).toFixed(1))),

@@ -2,11 +2,11 @@
 // the executions PostgreSQL holds for the burst (created, their status, finished or not), the Bull
 // queue's lists in Redis, and every line of the main process's and the workers' logs that names one of
 // those executions. From these it says where the answer was lost:
-//   - 'answer lost': n8n recorded as many executions as calls, all finished with success, yet a caller
-//     got nothing: the execution ran, the main process did not answer (n8n's side, not the package's);
+//   - 'answer lost': n8n recorded as many executions as calls and every one of them ended (in success or in
+//     error, which answers HTTP 500), yet a caller got nothing: the main process did not answer after the
+//     execution ended (n8n's side, not the package's);
 //   - 'not finished': an execution is still new, running or waiting: it never ended;
-//   - 'no execution': fewer executions than calls: a request never became an execution;
-//   - 'failed': an execution ended in error (the package's, or the workflow's, failure).
+//   - 'no execution': fewer executions than calls: a request never became an execution.
 'use strict';
 
 /** Bull's lists and sets for n8n's queue (`bull:jobs:*`, n8n's default prefix and queue name). */
@@ -53,7 +53,6 @@ async function diagnoseUnanswered({ workflowId, since, calls, unanswered, psql, 
 	let verdict;
 	if (rows.length < calls) verdict = 'no execution';
 	else if (pending.length) verdict = 'not finished';
-	else if (byStatus.error) verdict = 'failed';
 	else verdict = 'answer lost';
 	return {
 		verdict,

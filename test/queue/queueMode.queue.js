@@ -28,7 +28,7 @@ describe('n8n in queue mode (main + 2 workers)', () => {
 });
 
 /**
- * A call n8n left unanswered after recording every execution of its burst as a success is n8n's lost answer
+ * A call n8n left unanswered after recording every execution of its burst as ended is n8n's lost answer
  * (docs/scaling-out.md, scripts/reproduceLostAnswer.js): reported, and not counted against the package.
  * Any other failure is.
  */

@@ -71,8 +71,8 @@ describe('diagnoseUnanswered', () => {
 		expect(d.verdict).toBe('no execution');
 	});
 
-	it('counts an execution that ended in error as a failure, not as a lost answer', async () => {
-		const d = await diagnoseUnanswered({ ...records(['101|success|t|t|t', '102|error|t|t|t']).input, calls: 2 });
-		expect(d.verdict).toBe('failed');
+	it('puts it on n8n too when executions ended in error: n8n answers those with HTTP 500', async () => {
+		const d = await diagnoseUnanswered({ ...records(['101|error|t|t|t', '102|error|t|t|t']).input, calls: 2 });
+		expect(d).toMatchObject({ verdict: 'answer lost', byStatus: { error: 2 }, pending: [] });
 	});
 });
