@@ -23,6 +23,7 @@ const path = require('path');
 const n8n = require('./n8n');
 const { ensureN8n } = n8n;
 const { startRedis } = require('./services/redis');
+const { callWebhook } = require('./bursts');
 const { diagnoseUnanswered, describeDiagnosis } = require('./unanswered');
 
 const WAIT_MS = 5_000;
@@ -111,20 +112,7 @@ async function stockBursts(env, { bursts, size = 50, log }) {
 		},
 	});
 	const url = `${server.url}/webhook/lost-answer`;
-	const call = async () => {
-		try {
-			const response = await fetch(url, {
-				method: 'POST',
-				body: '{}',
-				headers: { 'content-type': 'application/json' },
-				signal: AbortSignal.timeout(60_000),
-			});
-			await response.text();
-			return response.status;
-		} catch {
-			return 0;
-		}
-	};
+	const call = async () => (await callWebhook(url, {}, 60_000)).status;
 	try {
 		while ((await call()) === 404) await sleep(500);
 		const rows = [];
