@@ -8,6 +8,7 @@ const os = require('os');
 const path = require('path');
 
 const { log, sleep, pidAlive, cleanEnv, run, runOrThrow } = require('../processes');
+const { lockPath, manifest: lockedManifest } = require('./lock');
 
 const DEFAULT_N8N_VERSION = '2.41.1';
 const NODE_MAJOR = '24';
@@ -236,7 +237,74 @@ async function installOverrides(version) {
 	return overrides;
 }
 
-/** Node 24 and n8n in the cache; installs what is missing (cold: ~9 min, 3.1 GB). Resolves the paths. */
+/**
+ * n8n from its lockfile (scripts/n8n/locks, written by lock.js): `npm ci` fetches every tarball at once,
+ * and sqlite3 (n8n's database, native) is compiled for Node 24 in a folder beside it meanwhile, so that
+ * its compile (over a minute of one core) overlaps the download and unpacking.
+ */
+async function installFromLock(version, dir, env, logFile) {
+	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(lockedManifest(version))}\n`);
+	fs.copyFileSync(lockPath(version), path.join(dir, 'package-lock.json'));
+	const sqlite3 = JSON.parse(fs.readFileSync(lockPath(version), 'utf8')).packages['node_modules/sqlite3'].version;
+	const aside = `${dir}.sqlite3`;
+	fs.rmSync(aside, { recursive: true, force: true });
+	fs.mkdirSync(aside);
+	fs.writeFileSync(path.join(aside, 'package.json'), '{"private":true}\n');
+	const steps = await Promise.allSettled([
+		npmStep(`npm ci n8n@${version}`, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, logFile }),
+		npmStep(
+			`npm install sqlite3@${sqlite3} (built for Node ${NODE_MAJOR})`,
+			['install', `sqlite3@${sqlite3}`, '--ignore-scripts=false', '--foreground-scripts', '--no-audit', '--no-fund'],
+			{ cwd: aside, env, logFile: path.join(dir, 'install-sqlite3.log') },
+		),
+	]);
+	const failed = steps.find((step) => step.status === 'rejected');
+	if (failed) throw failed.reason;
+	const release = path.join('node_modules', 'sqlite3', 'build', 'Release');
+	fs.mkdirSync(path.join(dir, release), { recursive: true });
+	fs.copyFileSync(path.join(aside, release, 'node_sqlite3.node'), path.join(dir, release, 'node_sqlite3.node'));
+	fs.rmSync(aside, { recursive: true, force: true });
+	// isolated-vm (the expression sandbox) ships a Node 24 build: its install script only finds it.
+	await npmStep(
+		'npm rebuild isolated-vm',
+		['rebuild', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'],
+		{
+			cwd: dir,
+			env,
+			logFile,
+		},
+	);
+}
+
+/**
+ * n8n of a version without a lockfile: `npm install` resolves the tree first, reading package manifests
+ * one level at a time (about 3 min), then builds sqlite3 and isolated-vm for Node 24.
+ */
+async function installResolved(version, dir, env, logFile) {
+	const overrides = await installOverrides(version);
+	if (Object.keys(overrides).length) log(`n8n ${version}: installing with ${JSON.stringify(overrides)} standing in`);
+	if (!fs.existsSync(path.join(dir, 'package.json'))) {
+		const manifest = { private: true, ...(Object.keys(overrides).length ? { overrides } : {}) };
+		fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
+	}
+	await npmStep(
+		`npm install n8n@${version}`,
+		['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `n8n@${version}`],
+		{ cwd: dir, env, logFile },
+	);
+	// sqlite3 (n8n's database) and isolated-vm (its expression sandbox) are native: build them for Node 24.
+	await npmStep(
+		'npm rebuild sqlite3 isolated-vm',
+		['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'],
+		{
+			cwd: dir,
+			env,
+			logFile,
+		},
+	);
+}
+
+/** Node 24 and n8n in the cache; installs what is missing (cold, 2 cores: 2.6 to 3.5 min, 2.9 GB). Resolves the paths. */
 async function ensureN8n({ version = n8nVersion() } = {}) {
 	const node = await ensureNode24();
 	const dir = n8nDir(version);
@@ -251,45 +319,24 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 		}
 		await checkN8nVersion(version);
 		fs.mkdirSync(dir, { recursive: true });
-		const overrides = await installOverrides(version);
-		if (Object.keys(overrides).length) log(`n8n ${version}: installing with ${JSON.stringify(overrides)} standing in`);
-		const manifest = { private: true, ...(Object.keys(overrides).length ? { overrides } : {}) };
-		if (!fs.existsSync(path.join(dir, 'package.json')))
-			fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
+		const locked = fs.existsSync(lockPath(version));
 		const logFile = path.join(dir, 'install.log');
 		const env = node24Env({ npm_config_nodedir: node24Headers() });
 		log(
-			`installing n8n ${version} into ${dir}: 2.9 GB, several minutes of download and unpacking, then about 3 min building sqlite3; full log in ${logFile}`,
+			`installing n8n ${version} into ${dir}${locked ? ` from ${path.relative(process.cwd(), lockPath(version))}` : ''}: 2.9 GB; full log in ${logFile}`,
 		);
 		// A failed install leaves no folder behind, only npm's log beside where it was.
 		const failedLog = `${dir}.install-failed.log`;
 		fs.rmSync(failedLog, { force: true });
 		try {
-			await npmStep(
-				`npm install n8n@${version}`,
-				['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `n8n@${version}`],
-				{
-					cwd: dir,
-					env,
-					logFile,
-				},
-			);
-			// sqlite3 (n8n's database) and isolated-vm (its expression sandbox) are native: build them for Node 24.
-			await npmStep(
-				'npm rebuild sqlite3 isolated-vm',
-				['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'],
-				{
-					cwd: dir,
-					env,
-					logFile,
-				},
-			);
+			await (locked ? installFromLock : installResolved)(version, dir, env, logFile);
 			const installed = binaryVersion(node, [n8nBin(version), '--version'], node24Env());
 			if (installed !== version)
 				throw new Error(`n8n --version answered ${installed}, expected ${version}; see ${logFile}`);
 		} catch (error) {
 			if (fs.existsSync(logFile)) fs.renameSync(logFile, failedLog);
 			fs.rmSync(dir, { recursive: true, force: true });
+			fs.rmSync(`${dir}.sqlite3`, { recursive: true, force: true });
 			throw new Error(`${error.message.replaceAll(logFile, failedLog)}\n(removed ${dir}; npm's log: ${failedLog})`);
 		}
 		writeMarker(dir, { n8n: version, node: binaryVersion(node) });
@@ -305,5 +352,6 @@ module.exports = {
 	checkN8nVersion,
 	ensureNode24,
 	ensureN8n,
+	n8nInstallDir: n8nDir,
 	node24Env,
 };

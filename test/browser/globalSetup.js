@@ -19,7 +19,7 @@ module.exports = async () => {
 	process.stderr.write('\n');
 	// Failure screenshots of an earlier run would be mistaken for this run's.
 	fs.rmSync(RESULTS_DIR, { recursive: true, force: true });
-	await n8n.ensureN8n(); // cold cache: installs Node 24 and n8n (about 4 min), with progress
+	await n8n.ensureN8n(); // cold cache: installs Node 24 and n8n (about 3 min), with progress
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fst-browser-'));
 	const tarball = await n8n.buildAndPack(path.join(workDir, 'pack'));
 	const registry = await startRegistry({ parent: workDir, log: n8n.log });

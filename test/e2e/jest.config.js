@@ -7,7 +7,7 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.js'],
-	// Build + n8n cache (cold: ~4 min) + npm pack + a migrated template user folder, once.
+	// Build + n8n cache (cold: ~3 min) + npm pack + a migrated template user folder, once.
 	globalSetup: '<rootDir>/test/e2e/globalSetup.js',
 	globalTeardown: '<rootDir>/test/e2e/globalTeardown.js',
 	// Every n8n CLI call starts n8n (~3 s); one file runs at a time, its n8n processes one after another.
