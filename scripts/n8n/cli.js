@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { freePort, run } = require('../processes');
-const { ensureN8n, node24Env } = require('./install');
+const { cacheRoot, ensureN8n, node24Env } = require('./install');
 
 /**
  * The environment of an n8n process on `folder`: its own user folder and key, everything that would
@@ -21,6 +21,9 @@ async function n8nEnv(folder, extra = {}) {
 	const instanceAi = fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'dist', 'modules', 'instance-ai'));
 	return node24Env({
 		...(instanceAi ? { N8N_DISABLED_MODULES: 'instance-ai' } : {}),
+		// Node's cache of compiled modules, shared by every n8n process: a start or CLI call spends most of
+		// its time loading n8n's modules (5.1 s per `n8n execute` without it, 4.7 s with it, on 2 idle cores).
+		NODE_COMPILE_CACHE: path.join(cacheRoot(), 'compile-cache'),
 		N8N_USER_FOLDER: folder.dir,
 		N8N_ENCRYPTION_KEY: folder.encryptionKey,
 		DB_TYPE: 'sqlite',

@@ -19,8 +19,8 @@ const cacheRoot = () =>
 	path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-field-service-token');
 const n8nVersion = () => process.env.N8N_VERSION || DEFAULT_N8N_VERSION;
 
-/** A lock directory beside `dir`, so that two processes do not install into one folder at once. */
-async function withInstallLock(dir, fn) {
+/** A lock directory beside `dir`, so that two processes do not install (or build) into one folder at once. */
+async function withLock(dir, fn) {
 	const lock = `${dir}.lock`;
 	fs.mkdirSync(path.dirname(lock), { recursive: true });
 	let waited = false;
@@ -36,7 +36,7 @@ async function withInstallLock(dir, fn) {
 				fs.rmSync(lock, { recursive: true, force: true });
 				continue;
 			}
-			if (!waited) log(`waiting for another process installing into ${dir} (lock ${lock}) ...`);
+			if (!waited) log(`waiting for another process writing into ${dir} (lock ${lock}) ...`);
 			waited = true;
 			await sleep(2_000);
 		}
@@ -140,7 +140,7 @@ async function ensureNode24() {
 	const dir = node24Dir();
 	const bin = node24Bin();
 	if (readMarker(dir) && fs.existsSync(bin)) return bin;
-	return withInstallLock(dir, async () => {
+	return withLock(dir, async () => {
 		if (readMarker(dir) && fs.existsSync(bin)) return bin;
 		const existing = binaryVersion(bin);
 		if (existing?.startsWith(`v${NODE_MAJOR}.`)) {
@@ -310,7 +310,7 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 	const dir = n8nDir(version);
 	const result = { node, n8n: n8nBin(version), version, dir };
 	if (readMarker(dir)?.n8n === version && n8nInstalled(version)) return result;
-	return withInstallLock(dir, async () => {
+	return withLock(dir, async () => {
 		if (readMarker(dir)?.n8n === version && n8nInstalled(version)) return result;
 		if (n8nInstalled(version) && binaryVersion(node, [n8nBin(version), '--version'], node24Env()) === version) {
 			writeMarker(dir, { n8n: version, adopted: true });
@@ -354,4 +354,5 @@ module.exports = {
 	ensureN8n,
 	n8nInstallDir: n8nDir,
 	node24Env,
+	withLock,
 };

@@ -6,6 +6,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { log, cleanEnv, runOrThrow } = require('../processes');
+const { withLock } = require('./install');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(REPO_ROOT, 'package.json')).name;
@@ -29,12 +30,17 @@ async function packPackage(destDir) {
 	return path.join(destDir, filename);
 }
 
-/** Builds and packs; resolves the tarball. */
+/**
+ * Builds and packs; resolves the tarball. One build at a time (lock `dist.lock`): suites that run side by
+ * side (CI runs the scale-out suite beside the others) each build, and a build starts by removing dist/.
+ */
 async function buildAndPack(destDir) {
-	await buildPackage();
-	const tarball = await packPackage(destDir);
-	log(`packed ${path.basename(tarball)}`);
-	return tarball;
+	return withLock(path.join(REPO_ROOT, 'dist'), async () => {
+		await buildPackage();
+		const tarball = await packPackage(destDir);
+		log(`packed ${path.basename(tarball)}`);
+		return tarball;
+	});
 }
 
 /** `npm install <tarball>` into `<user folder>/.n8n/nodes`, as n8n's community package installer does. */

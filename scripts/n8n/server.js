@@ -80,11 +80,12 @@ async function waitForServer(url, { timeoutMs, child }) {
 }
 
 /**
- * `n8n start` on 127.0.0.1:<port> (5678 unless busy). Resolves { url, port, process, logs(), stop() }.
- * `echo` streams n8n's log to our stderr.
+ * `n8n start` on 127.0.0.1:<port> (a free port when none is given: suites run side by side, and a
+ * preferred port would be chosen twice while the first n8n is still starting). Resolves
+ * { url, port, process, logs(), stop() }. `echo` streams n8n's log to our stderr.
  */
 async function startN8n(folder, { port, env = {}, echo = false, timeoutMs = 120_000 } = {}) {
-	const chosen = port ?? (await freePort(5678));
+	const chosen = port ?? (await freePort());
 	const url = `http://127.0.0.1:${chosen}`;
 	const n8n = await spawnN8n(folder, ['start'], { env: { ...serverEnv(chosen), ...env }, echo });
 	const server = { url, port: chosen, ...n8n };
