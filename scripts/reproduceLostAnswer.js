@@ -92,12 +92,13 @@ const STOCK_WORKFLOW = {
 	connections: { Webhook: { main: [[{ node: 'No Operation, do nothing', type: 'main', index: 0 }]] } },
 };
 
-/** Bursts of `size` concurrent calls to the stock workflow in queue mode with `env`; resolves per-burst counts. */
 /** n8n settings that keep finished jobs in Redis, so that job.finished() finds them. */
 const KEEP_FINISHED_JOBS = {
 	N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
 	N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 };
+
+/** Bursts of `size` concurrent calls to the stock workflow in queue mode with `env`; resolves per-burst counts. */
 
 async function stockBursts(env, { bursts, size = 50, log }) {
 	const folder = n8n.userFolder(fs.mkdtempSync(path.join(os.tmpdir(), 'fst-lost-answer-')));
