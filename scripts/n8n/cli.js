@@ -126,9 +126,13 @@ async function executeWorkflow(folder, workflowId, { env = {}, timeoutMs } = {})
 	// n8n 1.119.2 prints a finished run with status "running" (finished: true, no error); later ones say "success".
 	const succeeded = !error && (runData?.status === 'success' || runData?.finished === true);
 	// n8n 2.41 and 1.123 on Node 24 now and then die by SIGSEGV while exiting, after the execution
-	// finished and was printed (2 of 60 runs of a two-node workflow here). The execution is complete.
-	const crashedOnExit = succeeded && result.code !== 0 && result.signal === 'SIGSEGV';
-	if (crashedOnExit) console.warn('[fst] n8n crashed (SIGSEGV) while exiting, after the execution succeeded');
+	// finished and was printed (2 of 60 runs of a two-node workflow here; also after a failed execution,
+	// in place of exit code 1). The execution is complete.
+	const crashedOnExit = runData !== undefined && result.code === null && result.signal === 'SIGSEGV';
+	if (crashedOnExit)
+		console.warn(
+			`[fst] n8n crashed (SIGSEGV) while exiting, after the execution ${succeeded ? 'succeeded' : 'failed'}`,
+		);
 	return {
 		...result,
 		crashedOnExit,
