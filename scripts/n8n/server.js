@@ -8,13 +8,19 @@ const { freePort, sleep, stopProcess, track } = require('../processes');
 const { n8nEnv } = require('./cli');
 const { ensureN8n } = require('./install');
 
+/**
+ * Requests to n8n go on a connection of their own (`Connection: close`): a kept-alive connection that n8n
+ * closes after 5 s idle, while the caller's process is busy, fails the next request with "other side closed".
+ */
+const CLOSE = { connection: 'close' };
+
 async function waitForHttp(url, { timeoutMs = 120_000, child } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child && (child.exitCode !== null || child.signalCode !== null))
 			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it answered ${url}`);
 		try {
-			const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+			const response = await fetch(url, { headers: CLOSE, signal: AbortSignal.timeout(2_000) });
 			if (response.ok) return response;
 		} catch {
 			// not yet
@@ -103,11 +109,11 @@ async function startN8n(folder, { port, env = {}, echo = false, timeoutMs = 120_
  * when an owner exists already, checks the login instead. Resolves 'created' or 'existing'.
  */
 async function setupOwner(url, { email, password, firstName = 'Demo', lastName = 'Owner' }) {
-	const settings = await (await fetch(`${url}/rest/settings`)).json();
+	const settings = await (await fetch(`${url}/rest/settings`, { headers: CLOSE })).json();
 	if (settings.data?.userManagement?.showSetupOnFirstLoad) {
 		const response = await fetch(`${url}/rest/owner/setup`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', ...CLOSE },
 			body: JSON.stringify({ email, password, firstName, lastName }),
 		});
 		if (!response.ok) throw new Error(`owner setup: HTTP ${response.status} ${await response.text()}`);
@@ -115,7 +121,7 @@ async function setupOwner(url, { email, password, firstName = 'Demo', lastName =
 	}
 	const login = await fetch(`${url}/rest/login`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', ...CLOSE },
 		body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 	});
 	if (!login.ok)
@@ -129,7 +135,7 @@ async function setupOwner(url, { email, password, firstName = 'Demo', lastName =
 async function login(url, { email, password }) {
 	const response = await fetch(`${url}/rest/login`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', ...CLOSE },
 		body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 	});
 	if (!response.ok) throw new Error(`login as ${email}: HTTP ${response.status} ${await response.text()}`);
