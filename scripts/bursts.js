@@ -387,10 +387,10 @@ const OWNER = { email: 'scale-out@example.com', password: 'ScaleOut1234' };
  * The whole scenario in `mode` ('queue': main + `workers` workers, PostgreSQL, Redis; 'regular': one
  * `n8n start` on SQLite): a user folder under `parent` with `tarball` installed as a community
  * package, the four workflows and their local IDCS instances, one warm-up execution each, then the
- * bursts. Stops everything it started before it resolves (or rejects). Resolves { mode, config,
+ * bursts; `n8nEnv`: more settings for every n8n process. Stops everything it started before it resolves (or rejects). Resolves { mode, config,
  * n8nVersion, result, summaries, workers (executions started per worker), failedWithInvalidGrant, ms }.
  */
-async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n8n.log, keep = false }) {
+async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n8n.log, keep = false, n8nEnv = {} }) {
 	const config = { ...DEFAULTS, ...overrides };
 	const started = Date.now();
 	const folder = n8n.userFolder(fs.mkdtempSync(path.join(parent, `${mode}-`)));
@@ -407,7 +407,7 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 		reaper.guardProcess(plugin.idcs.process.pid);
 		const credentials = [...setup.credentials, ...plugin.credentials];
 		const workflows = [...setup.workflows, ...plugin.workflows];
-		const env = { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', N8N_LOG_LEVEL: 'info' };
+		const env = { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', N8N_LOG_LEVEL: 'info', ...n8nEnv };
 		let workerCounts;
 		let psql;
 		let diagnose;
@@ -450,7 +450,7 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 			if (!answer.ok) throw new Error(`warm-up of ${key} failed: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
 		}
 		log(
-			`${mode} mode (n8n ${version}) ready in ${Math.round((Date.now() - started) / 1000)} s; ${config.bursts} bursts of ${config.size} executions per workflow, access tokens of ${config.ttl} s, margin ${config.marginSeconds} s`,
+			`${mode} mode (n8n ${version}) ready in ${Math.round((Date.now() - started) / 1000)} s; ${config.bursts} bursts of ${config.size} executions per workflow, access tokens of ${config.ttl} s, margin ${config.marginSeconds} s${Object.keys(n8nEnv).length ? `; n8n settings ${JSON.stringify(n8nEnv)}` : ''}`,
 		);
 
 		const workersBefore = workerCounts?.() ?? {};

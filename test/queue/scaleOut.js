@@ -17,6 +17,8 @@ async function run(mode) {
 		parent: settings.workDir,
 		log,
 		keep: Boolean(process.env.FST_QUEUE_KEEP),
+		// n8n settings to try under the same bursts, as JSON: FST_QUEUE_N8N_ENV='{"N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED":"1000"}'
+		n8nEnv: JSON.parse(process.env.FST_QUEUE_N8N_ENV ?? '{}'),
 	});
 	write(`\n== ${report(result).join('\n')}\n`);
 	return result;
