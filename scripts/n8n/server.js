@@ -9,10 +9,11 @@ const { n8nEnv } = require('./cli');
 const { ensureN8n } = require('./install');
 
 /**
- * Requests to n8n go on a connection of their own (`Connection: close`): a kept-alive connection that n8n
- * closes after 5 s idle, while the caller's process is busy, fails the next request with "other side closed".
+ * fetch for requests to n8n, each on a connection of its own (`Connection: close`): a kept-alive connection
+ * that n8n closes after 5 s idle, while the caller's process is busy, fails the next request with "other side
+ * closed".
  */
-const CLOSE = { connection: 'close' };
+const n8nFetch = (url, init = {}) => fetch(url, { ...init, headers: { ...init.headers, connection: 'close' } });
 
 async function waitForHttp(url, { timeoutMs = 120_000, child } = {}) {
 	const deadline = Date.now() + timeoutMs;
@@ -20,7 +21,7 @@ async function waitForHttp(url, { timeoutMs = 120_000, child } = {}) {
 		if (child && (child.exitCode !== null || child.signalCode !== null))
 			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it answered ${url}`);
 		try {
-			const response = await fetch(url, { headers: CLOSE, signal: AbortSignal.timeout(2_000) });
+			const response = await n8nFetch(url, { signal: AbortSignal.timeout(2_000) });
 			if (response.ok) return response;
 		} catch {
 			// not yet
@@ -109,19 +110,19 @@ async function startN8n(folder, { port, env = {}, echo = false, timeoutMs = 120_
  * when an owner exists already, checks the login instead. Resolves 'created' or 'existing'.
  */
 async function setupOwner(url, { email, password, firstName = 'Demo', lastName = 'Owner' }) {
-	const settings = await (await fetch(`${url}/rest/settings`, { headers: CLOSE })).json();
+	const settings = await (await n8nFetch(`${url}/rest/settings`)).json();
 	if (settings.data?.userManagement?.showSetupOnFirstLoad) {
-		const response = await fetch(`${url}/rest/owner/setup`, {
+		const response = await n8nFetch(`${url}/rest/owner/setup`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', ...CLOSE },
+			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ email, password, firstName, lastName }),
 		});
 		if (!response.ok) throw new Error(`owner setup: HTTP ${response.status} ${await response.text()}`);
 		return 'created';
 	}
-	const login = await fetch(`${url}/rest/login`, {
+	const login = await n8nFetch(`${url}/rest/login`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...CLOSE },
+		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 	});
 	if (!login.ok)
@@ -133,9 +134,9 @@ async function setupOwner(url, { email, password, firstName = 'Demo', lastName =
 
 /** POST /rest/login; resolves the Cookie header value (n8n-auth) for further REST calls. */
 async function login(url, { email, password }) {
-	const response = await fetch(`${url}/rest/login`, {
+	const response = await n8nFetch(`${url}/rest/login`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...CLOSE },
+		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 	});
 	if (!response.ok) throw new Error(`login as ${email}: HTTP ${response.status} ${await response.text()}`);
@@ -151,4 +152,4 @@ async function login(url, { email, password }) {
  */
 const signInUrl = (serverUrl, pathname) => `${serverUrl}/signin?redirect=${encodeURIComponent(pathname)}`;
 
-module.exports = { waitForHttp, waitForServer, spawnN8n, serverEnv, startN8n, setupOwner, login, signInUrl };
+module.exports = { n8nFetch, waitForHttp, waitForServer, spawnN8n, serverEnv, startN8n, setupOwner, login, signInUrl };

@@ -46,18 +46,11 @@ afterAll(async () => {
 
 let cookie;
 
-/**
- * fetch on a connection of its own, as the helpers in scripts/n8n/server.js do: a kept-alive connection that
- * n8n closes (after 5 s idle) while this process is busy, parsing the large nodes.json for one, fails the next
- * request with "other side closed".
- */
-const request = (url, init = {}) => fetch(url, { ...init, headers: { ...init.headers, connection: 'close' } });
-
 test('the owner is created through POST /rest/owner/setup and can log in; a second set-up is refused', async () => {
 	expect(await n8n.setupOwner(server.url, OWNER)).toBe('created');
 	cookie = await n8n.login(server.url, OWNER);
 	expect(cookie).toMatch(/n8n-auth=/);
-	const again = await request(`${server.url}/rest/owner/setup`, {
+	const again = await n8n.n8nFetch(`${server.url}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ ...OWNER, email: 'someone-else@example.com' }),
@@ -65,22 +58,24 @@ test('the owner is created through POST /rest/owner/setup and can log in; a seco
 	expect(again.ok).toBe(false);
 	expect(await n8n.setupOwner(server.url, OWNER)).toBe('existing');
 	// The imported credential and workflow belong to the owner (the CLI imported them into the owner's project).
-	const credentials = await (await request(`${server.url}/rest/credentials`, { headers: { cookie } })).json();
+	const credentials = await (await n8n.n8nFetch(`${server.url}/rest/credentials`, { headers: { cookie } })).json();
 	expect(credentials.data.map((c) => [c.id, c.type])).toEqual([[CREDENTIAL_ID, 'idcsOAuth2Api']]);
 });
 
 test('the editor knows the credential type (extends oAuth2Api) and the node type', async () => {
-	const credentialTypes = await (await request(`${server.url}/types/credentials.json`, { headers: { cookie } })).json();
+	const credentialTypes = await (
+		await n8n.n8nFetch(`${server.url}/types/credentials.json`, { headers: { cookie } })
+	).json();
 	const idcsType = credentialTypes.find((t) => t.name === 'idcsOAuth2Api');
 	expect(idcsType.displayName).toBe('Oracle IDCS OAuth2 API');
 	expect(idcsType.extends).toEqual(['oAuth2Api']);
-	const nodeTypes = await (await request(`${server.url}/types/nodes.json`, { headers: { cookie } })).json();
+	const nodeTypes = await (await n8n.n8nFetch(`${server.url}/types/nodes.json`, { headers: { cookie } })).json();
 	expect(nodeTypes.map((t) => t.name)).toContain(n8n.NODE_TYPE);
 });
 
 test('"Connect my account": n8n builds the IDCS authorize URL, its callback exchanges the code, and the node refreshes with the stored refresh token', async () => {
 	const auth = await (
-		await request(`${server.url}/rest/oauth2-credential/auth?id=${CREDENTIAL_ID}`, { headers: { cookie } })
+		await n8n.n8nFetch(`${server.url}/rest/oauth2-credential/auth?id=${CREDENTIAL_ID}`, { headers: { cookie } })
 	).json();
 	const authorize = new URL(auth.data);
 	expect(`${authorize.origin}${authorize.pathname}`).toBe(`${idcs.issuer}/oauth2/v1/authorize`);
@@ -90,7 +85,7 @@ test('"Connect my account": n8n builds the IDCS authorize URL, its callback exch
 
 	// The browser's part: sign in at the local IDCS, then follow its redirect to n8n's callback.
 	const { redirectUri } = await authorizeHeadlessly(auth.data);
-	const callback = await request(redirectUri, { headers: { cookie } });
+	const callback = await n8n.n8nFetch(redirectUri, { headers: { cookie } });
 	expect(callback.status).toBe(200);
 	const exchange = (await idcs.tokenRequests()).find((r) => r.grantType === 'authorization_code');
 	expect(exchange.outcome).toBe('ok');
@@ -113,7 +108,7 @@ test('the server stops with no process left behind', async () => {
 	await server.stop();
 	expect(server.process.exitCode !== null || server.process.signalCode !== null).toBe(true);
 	// Nothing answers on its port any more.
-	await expect(request(`${server.url}/rest/settings`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+	await expect(n8n.n8nFetch(`${server.url}/rest/settings`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
 	// The task runner it started (same process group) is gone too.
 	expect(() => process.kill(-server.process.pid, 0)).toThrow();
 });
