@@ -187,6 +187,9 @@ function n8nInstalled(version) {
 	return fs.existsSync(n8nBin(version)) && fs.existsSync(sqlite);
 }
 
+/** Whether n8n `version` is in the cache, installed to the end (its marker written). */
+const n8nComplete = (version) => readMarker(n8nDir(version))?.n8n === version && n8nInstalled(version);
+
 /** An error whose message says all a user needs: printed without a stack trace. */
 const userError = (message) => Object.assign(new Error(message), { userFacing: true });
 
@@ -309,9 +312,9 @@ async function ensureN8n({ version = n8nVersion() } = {}) {
 	const node = await ensureNode24();
 	const dir = n8nDir(version);
 	const result = { node, n8n: n8nBin(version), version, dir };
-	if (readMarker(dir)?.n8n === version && n8nInstalled(version)) return result;
+	if (n8nComplete(version)) return result;
 	return withLock(dir, async () => {
-		if (readMarker(dir)?.n8n === version && n8nInstalled(version)) return result;
+		if (n8nComplete(version)) return result;
 		if (n8nInstalled(version) && binaryVersion(node, [n8nBin(version), '--version'], node24Env()) === version) {
 			writeMarker(dir, { n8n: version, adopted: true });
 			log(`using n8n ${version} from ${dir}`);
@@ -352,6 +355,7 @@ module.exports = {
 	checkN8nVersion,
 	ensureNode24,
 	ensureN8n,
+	n8nComplete,
 	n8nInstallDir: n8nDir,
 	node24Env,
 	withLock,

@@ -36,9 +36,9 @@ function withResolved(lock) {
 
 /** The lock of n8n `version` as installed in the cache, or undefined. */
 function installedLock(version) {
-	const { n8nInstallDir } = require('./install');
+	const { n8nComplete, n8nInstallDir } = require('./install');
+	if (!n8nComplete(version)) return undefined;
 	const dir = n8nInstallDir(version);
-	if (!fs.existsSync(path.join(dir, '.fst-install-complete'))) return undefined;
 	log(`taking the tree of ${dir}`);
 	return JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
 }
