@@ -387,8 +387,9 @@ const OWNER = { email: 'scale-out@example.com', password: 'ScaleOut1234' };
  * The whole scenario in `mode` ('queue': main + `workers` workers, PostgreSQL, Redis; 'regular': one
  * `n8n start` on SQLite): a user folder under `parent` with `tarball` installed as a community
  * package, the four workflows and their local IDCS instances, one warm-up execution each, then the
- * bursts; `n8nEnv`: more settings for every n8n process. Stops everything it started before it resolves (or rejects). Resolves { mode, config,
- * n8nVersion, result, summaries, workers (executions started per worker), failedWithInvalidGrant, ms }.
+ * bursts; `n8nEnv`: more settings for every n8n process. Stops everything it started before it resolves
+ * (or rejects). Resolves { mode, config, n8nVersion, result, summaries, workers (executions started per
+ * worker), failedWithInvalidGrant, ms }.
  */
 async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n8n.log, keep = false, n8nEnv = {} }) {
 	const config = { ...DEFAULTS, ...overrides };

@@ -99,7 +99,6 @@ const KEEP_FINISHED_JOBS = {
 };
 
 /** Bursts of `size` concurrent calls to the stock workflow in queue mode with `env`; resolves per-burst counts. */
-
 async function stockBursts(env, { bursts, size = 50, log }) {
 	const folder = n8n.userFolder(fs.mkdtempSync(path.join(os.tmpdir(), 'fst-lost-answer-')));
 	const server = await n8n.startQueueMode(folder, {
