@@ -92,6 +92,8 @@ const STOCK_WORKFLOW = {
 	connections: { Webhook: { main: [[{ node: 'No Operation, do nothing', type: 'main', index: 0 }]] } },
 };
 
+const OWNER = { email: 'lost-answer@example.com', password: 'LostAnswer1234' };
+
 /** n8n settings that keep finished jobs in Redis, so that job.finished() finds them. */
 const KEEP_FINISHED_JOBS = {
 	N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
@@ -106,14 +108,13 @@ async function stockBursts(env, { bursts, size = 50, log }) {
 		workers: 2,
 		concurrency: 10,
 		env,
-		prepare: async ({ importWorkflows, publishWorkflows }) => {
-			await importWorkflows(STOCK_WORKFLOW);
-			await publishWorkflows([STOCK_WORKFLOW.id]);
-		},
+		prepare: async ({ importWorkflows }) => importWorkflows(STOCK_WORKFLOW),
 	});
 	const url = `${server.url}/webhook/lost-answer`;
 	const call = async () => (await callWebhook(url, {}, 60_000)).status;
 	try {
+		await n8n.setupOwner(server.url, OWNER);
+		await n8n.publishWorkflows(server.url, await n8n.login(server.url, OWNER), [STOCK_WORKFLOW.id]);
 		while ((await call()) === 404) await sleep(500);
 		const rows = [];
 		for (let burst = 1; burst <= bursts; burst++) {

@@ -4,7 +4,7 @@
 //   package.js        this package built, packed and installed as a community package
 //   userFolder.js     n8n user folders and their encryption key
 //   cli.js            n8n's command line: imports, exports, execute, activating workflows
-//   server.js         `n8n start` and other long-running n8n processes; owner set-up, login
+//   server.js         `n8n start` and other long-running n8n processes; owner set-up, login, Publish
 //   queue.js          queue mode: main + workers with a private PostgreSQL and Redis
 // This file gathers them, so that `require('./n8n')` gives all of it. Plain CommonJS, Node 20+.
 'use strict';

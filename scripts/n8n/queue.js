@@ -13,8 +13,7 @@ const { freePort, log: defaultLog } = require('../processes');
 const reaper = require('../services/reaper');
 const { startPostgres } = require('../services/postgres');
 const { startRedis } = require('../services/redis');
-const { activateArgs, n8nCliOrThrow } = require('./cli');
-const { ensureN8n } = require('./install');
+const { n8nCliOrThrow } = require('./cli');
 const { serverEnv, spawnN8n, waitForHttp, waitForServer } = require('./server');
 
 const STARTED_EXECUTION = /Worker started execution \d+/;
@@ -37,8 +36,9 @@ async function spawnGuarded(folder, name, args, options) {
  * Starts n8n in queue mode on `folder` (a user folder with the package installed, see
  * scripts/n8n/package.js). Steps, in order:
  *   1. PostgreSQL and Redis of its own;
- *   2. `prepare({ importCredentials, importWorkflows, publishWorkflows, cli })`: n8n's CLI on that
- *      database (the first command creates and migrates it);
+ *   2. `prepare({ importCredentials, importWorkflows, cli })`: n8n's CLI on that database (the first
+ *      command creates and migrates it); workflows are published once main runs (publishWorkflows in
+ *      server.js);
  *   3. main and `workers` workers, each with `env`, `mainEnv` / `workerEnv(index)`, and its own task
  *      runner broker port; resolves when main's and every worker's readiness endpoints answer.
  * Resolves { url, main, workers, postgres, redis, env, stop() }; each worker counts the executions
@@ -91,10 +91,6 @@ async function startQueueMode(
 			cli,
 			importCredentials: (credentials) => importFile('credentials', [].concat(credentials)),
 			importWorkflows: (workflows) => importFile('workflow', [].concat(workflows)),
-			publishWorkflows: async (ids) => {
-				const { version } = await ensureN8n();
-				for (const id of ids) await cli(activateArgs(version, id));
-			},
 		});
 		log(`database prepared with n8n's CLI (${((Date.now() - step) / 1000).toFixed(0)} s)`);
 

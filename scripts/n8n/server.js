@@ -1,5 +1,5 @@
 // n8n's server (`n8n start`, and any other long-running n8n process) on a user folder: started in a
-// process group of its own, tracked, its log kept; the editor's owner set-up and login.
+// process group of its own, tracked, its log kept; the editor's owner set-up, login and Publish.
 'use strict';
 
 const { spawn } = require('child_process');
@@ -147,9 +147,46 @@ async function login(url, { email, password }) {
 }
 
 /**
+ * Publishes workflows on a running n8n 2.x as its editor's Publish button does: the current version from
+ * GET /rest/workflows/:id, then POST /rest/workflows/:id/activate with it; `cookie` from login(). A running
+ * n8n registers their webhooks at once, where `n8n publish:workflow` is a process of its own (about 5 s of
+ * one core) and takes effect at the next start.
+ */
+async function publishWorkflows(url, cookie, ids) {
+	for (const id of ids) {
+		const current = await n8nFetch(`${url}/rest/workflows/${id}`, { headers: { cookie } });
+		if (!current.ok) throw new Error(`workflow ${id}: HTTP ${current.status} ${await current.text()}`);
+		const { versionId } = (await current.json()).data;
+		const answer = await n8nFetch(`${url}/rest/workflows/${id}/activate`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ versionId }),
+		});
+		const text = await answer.text();
+		if (!answer.ok) throw new Error(`publishing workflow ${id}: HTTP ${answer.status} ${text}`);
+		const { active, activeVersionId } = JSON.parse(text).data;
+		if (!active || activeVersionId !== versionId)
+			throw new Error(
+				`workflow ${id} is not published after POST /activate: ${JSON.stringify({ active, activeVersionId })}`,
+			);
+	}
+}
+
+/**
  * The editor's address that opens `pathname` once signed in: n8n's sign-in page takes ?redirect= (a
  * path on the same origin), and otherwise lands on its home page.
  */
 const signInUrl = (serverUrl, pathname) => `${serverUrl}/signin?redirect=${encodeURIComponent(pathname)}`;
 
-module.exports = { n8nFetch, waitForHttp, waitForServer, spawnN8n, serverEnv, startN8n, setupOwner, login, signInUrl };
+module.exports = {
+	n8nFetch,
+	waitForHttp,
+	waitForServer,
+	spawnN8n,
+	serverEnv,
+	startN8n,
+	setupOwner,
+	login,
+	publishWorkflows,
+	signInUrl,
+};
