@@ -127,7 +127,7 @@ async function main() {
 	say(
 		`  Log in:    ${OWNER.email} / ${OWNER.password}   (${owner === 'created' ? 'owner account just created' : owner === 'existing' ? 'owner account from an earlier start' : owner})`,
 	);
-	say(`  Workflow:  ${server.url}/workflow/${workflow.id}  "${workflow.name}"`);
+	say(`  Workflow:  ${server.url}/workflow/${workflow.id}  "${(kept ?? workflow).name}"`);
 	say('             click "Execute workflow"; open the nodes to see the token and the OFS resources.');
 	if (kept) {
 		say(
