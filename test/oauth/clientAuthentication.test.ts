@@ -8,7 +8,7 @@ import {
 } from '../../nodes/FieldServiceToken/oauth';
 
 const tokenEndpoint = 'https://idcs-0123456789abcdef.identity.oraclecloud.com/oauth2/v1/token';
-const form = (body: string) => [...new URLSearchParams(body).entries()];
+const form = (body: string | undefined = '') => [...new URLSearchParams(body).entries()];
 // The Oracle seed's content type, written out: the source's own constant could not catch a wrong one.
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
 

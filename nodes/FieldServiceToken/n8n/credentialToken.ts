@@ -172,7 +172,7 @@ function credentialRefreshError(error: unknown, credential: IdcsCredential, secr
 export async function credentialAccessToken(
 	ctx: IExecuteFunctions,
 	credential: IdcsCredential,
-	reuse: { enabled: boolean; marginSeconds: number },
+	reuse: { enabled: boolean; marginSeconds: number; rejected?: string },
 	itemIndex: number,
 ): Promise<CredentialTokenResult> {
 	const stored = credential.oauthTokenData;
@@ -190,8 +190,16 @@ export async function credentialAccessToken(
 			'Connect the credential again. Its scope carries offline_access, so IDCS issues a refresh token if the application allows the Refresh Token grant (OAuth configuration > Client configuration).',
 		);
 	}
+	// A token the API answered 401 to (`reuse.rejected`) is never handed out again, valid or not.
+	const usable = (set: TokenSet | undefined): set is TokenSet =>
+		Boolean(
+			reuse.enabled &&
+				set &&
+				set.accessToken !== reuse.rejected &&
+				isValidBeyond(set, Date.now(), reuse.marginSeconds * 1000),
+		);
 	const current = toTokenSet(stored, Date.now());
-	if (reuse.enabled && current && isValidBeyond(current, Date.now(), reuse.marginSeconds * 1000)) {
+	if (usable(current)) {
 		return { tokenSet: current, refreshTokenRotated: false, fromCache: true };
 	}
 
@@ -218,7 +226,7 @@ export async function credentialAccessToken(
 		const latest = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
 		const latestTokenData = tokenDataOf(latest);
 		const latestSet = latestTokenData && toTokenSet(latestTokenData, Date.now());
-		if (reuse.enabled && latestSet && isValidBeyond(latestSet, Date.now(), reuse.marginSeconds * 1000)) {
+		if (latestTokenData && usable(latestSet)) {
 			return { tokenData: latestTokenData, stored: true };
 		}
 		for (const name of ['refresh_token', 'access_token']) {

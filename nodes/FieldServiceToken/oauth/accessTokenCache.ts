@@ -31,6 +31,11 @@ export class AccessTokenCache {
 		return tokenSet;
 	}
 
+	/** Forgets the token under `key` if it is still `accessToken` (not one stored since). */
+	drop(key: string, accessToken: string): void {
+		if (this.tokens.get(key)?.accessToken === accessToken) this.tokens.delete(key);
+	}
+
 	store(key: string, tokenSet: TokenSet, now: number): void {
 		this.tokens.delete(key);
 		this.tokens.set(key, tokenSet);

@@ -1,12 +1,12 @@
 import type { TokenServer } from './tokenServer';
 
-/** The one HTTP exchange the core needs, described without any HTTP library. */
+/** An HTTP exchange, described without any HTTP library: a token request, or a Field Service REST call. */
 export interface HttpRequest {
-	method: 'POST';
+	method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 	url: string;
 	headers: Record<string, string>;
-	/** Already encoded as application/x-www-form-urlencoded. */
-	body: string;
+	/** Already encoded: application/x-www-form-urlencoded for a token request; none for a GET. */
+	body?: string;
 	/** The whole exchange, from connecting to the last byte of the answer. */
 	timeoutMs: number;
 	/** The most body the answer may have; MAX_RESPONSE_BYTES when not given. */

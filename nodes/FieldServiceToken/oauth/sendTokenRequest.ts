@@ -11,7 +11,7 @@ import { processTokenResponse, type TokenSet } from './tokenResponse';
 import { IDCS } from './tokenServer';
 
 /** 429 and 503 say the request was not processed, so resending its refresh token is safe. */
-const NOT_PROCESSED = new Set([429, 503]);
+export const NOT_PROCESSED: ReadonlySet<number> = new Set([429, 503]);
 export const MAX_RETRIES = 2;
 export const MAX_RETRY_AFTER_MS = 30_000;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
@@ -35,7 +35,12 @@ export interface SendOptions {
  */
 export const withJitter = (ms: number, random: () => number) => ms * (1 + random() / 2);
 
-function retryAfterMs(response: HttpResponse, attempt: number, now: number): number | undefined {
+/**
+ * How long to wait before asking again after a 429 or 503: its Retry-After (seconds or an HTTP date), or
+ * an exponential backoff from 1 s when it has none; undefined when the server wants more than
+ * MAX_RETRY_AFTER_MS (then the caller gives up rather than hold the execution).
+ */
+export function retryAfterMs(response: HttpResponse, attempt: number, now: number): number | undefined {
 	const header = response.headers['retry-after']?.trim();
 	if (!header) return DEFAULT_RETRY_AFTER_MS * 2 ** attempt;
 	const seconds = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - now;

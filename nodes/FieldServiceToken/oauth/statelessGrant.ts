@@ -50,11 +50,11 @@ export function inTermsOf(grant: Pick<StatelessGrant, 'clientAuthentication' | '
  * A token for a stateless grant, with reuse and single flight: a token still valid beyond the
  * margin goes, without a call, to a caller who presents everything a real call would need
  * (endpoint, grant, client, secret or key, subject, scope); concurrent requests for one such key
- * make one call.
+ * make one call. `reuse.rejected`: an access token the API answered 401 to, dropped from the cache.
  */
 export async function statelessAccessToken(
 	grant: StatelessGrant,
-	reuse: { enabled: boolean; marginSeconds: number },
+	reuse: { enabled: boolean; marginSeconds: number; rejected?: string },
 	deps: StatelessTokenDeps,
 ): Promise<StatelessTokenResult> {
 	const now = deps.now ?? Date.now;
@@ -70,7 +70,9 @@ export async function statelessAccessToken(
 		grant.scope,
 	]);
 	const cached = deps.cache.find(key, now());
-	if (cached && reuse.enabled && isValidBeyond(cached, now(), reuse.marginSeconds * 1000)) {
+	// A token the API refused (`rejected`, after a 401) is no longer reused; a newer one still is.
+	if (cached && cached.accessToken === reuse.rejected) deps.cache.drop(key, cached.accessToken);
+	else if (cached && reuse.enabled && isValidBeyond(cached, now(), reuse.marginSeconds * 1000)) {
 		return { tokenSet: cached, fromCache: true };
 	}
 	const { value, joined } = await deps.cache.singleFlight(key, async () => {
