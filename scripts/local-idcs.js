@@ -16,10 +16,12 @@ const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
 
 /**
  * Starts the local IDCS (its own Node process, 127.0.0.1). Resolves its ready line plus admin
- * helpers: mintRefreshToken, revoke, requests, tokenRequests, stats, clearRequests, setConfig, stop.
+ * helpers: mintRefreshToken, revoke, requests, tokenRequests, stats, clearRequests, setConfig,
+ * ofsRequests, revokeAccessTokens, stop.
  */
-async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris = [] } = {}) {
+async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris = [], activities } = {}) {
 	const args = [];
+	if (activities) args.push('--activities', String(activities));
 	if (port) args.push('--port', String(port));
 	if (accessTokenTtl) args.push('--access-token-ttl', String(accessTokenTtl));
 	if (refreshTokenTtl) args.push('--refresh-token-ttl', String(refreshTokenTtl));
@@ -52,6 +54,9 @@ async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris =
 		stats: () => admin('stats'),
 		clearRequests: () => admin('requests/clear', {}),
 		setConfig: (config) => admin('config', config),
+		/** The OFS stand-in's request log, and a revocation of every access token it has accepted so far. */
+		ofsRequests: () => admin('ofs/requests'),
+		revokeAccessTokens: () => admin('ofs/revoke-tokens', {}),
 		stop: () => (idcs.process.exitCode !== null || idcs.process.signalCode !== null ? Promise.resolve() : stop()),
 	});
 }

@@ -107,7 +107,9 @@ test('the example workflow: the HTTP Request step gets 200 and the resources fro
 			totalResults: 2,
 			hasMore: false,
 			offset: 0,
-			limit: 100,
+			// Field Service's default page size, and its link to this page.
+			limit: 10,
+			links: [{ rel: 'canonical', href: `${idcs.ofsBaseUrl}/rest/ofscCore/v1/resources?offset=0&limit=10` }],
 		},
 	]);
 	// The stand-in counts what it answered: one more 200, no 401.

@@ -18,6 +18,7 @@ import {
 	installGrants,
 } from './grants.mjs';
 import { createFieldService } from './fieldService.mjs';
+import { OFS_CORE, createOfsCollections, problem } from './ofsCollections.mjs';
 import { createMemoryStore, memoryAdapterFactory } from './memory-adapter.mjs';
 
 const Provider = await importOidcProvider();
@@ -74,13 +75,8 @@ export const PATHS = Object.freeze({
 	jwks: '/admin/v1/SigningCert/jwk',
 });
 const INTERACTION_PREFIX = '/interaction/';
-const OFS_RESOURCES_PATH = '/rest/ofscCore/v1/resources';
+const OFS_RESOURCES_PATH = `${OFS_CORE}/resources`;
 const CLIENT_AUTH_PATHS = new Set([PATHS.token, PATHS.introspection, PATHS.revocation]);
-
-const OFS_RESOURCES = [
-	{ resourceId: 'FS-DISPATCH-01', name: 'Dispatcher Demo', status: 'active', resourceType: 'BK' },
-	{ resourceId: 'FS-TECH-0042', name: 'Field Technician 42', status: 'active', resourceType: 'PR' },
-];
 
 // oidc-provider warns on import when Node is older than 22 LTS; it works on Node 20.
 async function importOidcProvider() {
@@ -257,17 +253,37 @@ function ofsUnauthorized(ctx, detail) {
  * @param {string[]} [options.scopes] accepted in addition to openid, offline_access and RESOURCE_SCOPES
  * @param {'classic'|'domain'|'either'} [options.assertionAudience='either'] the reading of Oracle's
  *   assertion audience enforced (see AUDIENCE_READINGS in assertions.mjs)
+ * @param {number} [options.activities=3000] activities of the OFS stand-in (ofsCollections.mjs)
+ * @param {number} [options.users=250] users of the OFS stand-in
  */
 export async function startLocalIdcs(options = {}) {
 	const config = {
 		accessTokenTtl: positiveInteger(options.accessTokenTtl ?? DEFAULT_ACCESS_TOKEN_TTL, 'accessTokenTtl'),
 		refreshTokenTtl: positiveInteger(options.refreshTokenTtl ?? DEFAULT_REFRESH_TOKEN_TTL, 'refreshTokenTtl'),
 		ofsUnavailable: 0,
+		// The next N OFS API calls answer 429 with Retry-After ofsRetryAfter (seconds; none when 0).
+		ofsTooManyRequests: 0,
+		ofsRetryAfter: 1,
+		// The next N OFS API calls answer 401, whatever token they carry.
+		ofsUnauthorized: 0,
 	};
 	const redirectUris = [...new Set([...DEFAULT_REDIRECT_URIS, ...(options.redirectUris ?? [])])];
 	const scopes = [...new Set(['openid', 'offline_access', ...RESOURCE_SCOPES, ...(options.scopes ?? [])])];
 	const requestLog = [];
-	const apiCounters = { total: 0, ok: 0, unauthorized: 0 };
+	const apiCounters = { total: 0, ok: 0, unauthorized: 0, tooManyRequests: 0 };
+	// Every OFS API request: method, path, query, status, and which access token it carried (numbered in the
+	// order the log, since it was last cleared, first saw them).
+	const apiLog = [];
+	const tokenNumbers = new Map();
+	// Every access token the OFS API accepted, for a revocation.
+	const acceptedAccessTokens = new Set();
+	// Access tokens the OFS API refuses although they have not expired (POST /__admin/ofs/revoke-tokens).
+	const revokedAccessTokens = new Set();
+	const collections = createOfsCollections({
+		activities: options.activities,
+		users: options.users,
+		readJson,
+	});
 	let sequence = 0;
 
 	const server = http.createServer();
@@ -384,7 +400,13 @@ export async function startLocalIdcs(options = {}) {
 		if (changes.refreshTokenTtl !== undefined)
 			config.refreshTokenTtl = positiveInteger(changes.refreshTokenTtl, 'refreshTokenTtl');
 		if (changes.ofsUnavailable !== undefined) config.ofsUnavailable = Math.max(0, Number(changes.ofsUnavailable) || 0);
-		return { ...config };
+		if (changes.ofsTooManyRequests !== undefined)
+			config.ofsTooManyRequests = Math.max(0, Number(changes.ofsTooManyRequests) || 0);
+		if (changes.ofsRetryAfter !== undefined) config.ofsRetryAfter = Math.max(0, Number(changes.ofsRetryAfter) || 0);
+		if (changes.ofsUnauthorized !== undefined)
+			config.ofsUnauthorized = Math.max(0, Number(changes.ofsUnauthorized) || 0);
+		collections.setConfig(changes.ofs ?? {});
+		return { ...config, ofs: collections.config() };
 	}
 
 	function stats() {
@@ -403,13 +425,15 @@ export async function startLocalIdcs(options = {}) {
 			token.byGrantTypeAndOutcome[grantType] ??= {};
 			token.byGrantTypeAndOutcome[grantType][outcome] = (token.byGrantTypeAndOutcome[grantType][outcome] ?? 0) + 1;
 		}
-		return { token, authorize: { total: authorize }, api: { ...apiCounters } };
+		return { token, authorize: { total: authorize }, api: { ...apiCounters, ...collections.counters() } };
 	}
 
 	function clearRequests() {
 		const cleared = requestLog.length;
 		requestLog.length = 0;
-		Object.assign(apiCounters, { total: 0, ok: 0, unauthorized: 0 });
+		Object.assign(apiCounters, { total: 0, ok: 0, unauthorized: 0, tooManyRequests: 0 });
+		apiLog.length = 0;
+		tokenNumbers.clear();
 		return { cleared };
 	}
 
@@ -441,8 +465,14 @@ export async function startLocalIdcs(options = {}) {
 					ctx.body = result;
 					break;
 				}
+				case 'GET /__admin/ofs/requests':
+					ctx.body = apiLog;
+					break;
+				case 'POST /__admin/ofs/revoke-tokens':
+					ctx.body = { revoked: revokeAccessTokens() };
+					break;
 				case 'GET /__admin/config':
-					ctx.body = { ...config };
+					ctx.body = { ...config, ofs: collections.config() };
 					break;
 				case 'POST /__admin/config':
 					ctx.body = setConfig(await readJson(ctx));
@@ -457,39 +487,72 @@ export async function startLocalIdcs(options = {}) {
 		}
 	}
 
+	/** Every access token the OFS API has accepted so far is refused from now on, as after a revocation. */
+	function revokeAccessTokens() {
+		const before = revokedAccessTokens.size;
+		for (const token of acceptedAccessTokens) revokedAccessTokens.add(token);
+		return revokedAccessTokens.size - before;
+	}
+
 	async function ofsApi(ctx, next) {
 		if (!ctx.path.startsWith('/rest/')) return next();
-		if (ctx.path !== OFS_RESOURCES_PATH || ctx.method !== 'GET') {
-			ctx.status = 404;
-			ctx.body = {
-				title: 'Not Found',
-				status: '404',
-				detail: `${ctx.method} ${ctx.path} is not part of this stand-in`,
-			};
-			return;
+		const entry = { method: ctx.method, path: ctx.path, query: { ...ctx.query }, time: new Date().toISOString() };
+		apiLog.push(entry);
+		try {
+			await answerOfs(ctx);
+		} finally {
+			entry.status = ctx.status;
 		}
+	}
+
+	async function answerOfs(ctx) {
 		apiCounters.total += 1;
 		if (config.ofsUnavailable > 0) {
 			// An outage set through the admin config: the next calls fail whatever token they carry.
 			config.ofsUnavailable -= 1;
-			ctx.status = 503;
-			ctx.body = {
-				title: 'Service Unavailable',
-				status: '503',
-				detail: 'Field Service is not available (stand-in outage).',
-			};
+			problem(ctx, 503, 'Service Unavailable', 'Field Service is not available (stand-in outage).');
 			return;
 		}
-		const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+		if (config.ofsTooManyRequests > 0) {
+			config.ofsTooManyRequests -= 1;
+			apiCounters.tooManyRequests += 1;
+			if (config.ofsRetryAfter) ctx.set('Retry-After', String(config.ofsRetryAfter));
+			problem(ctx, 429, 'Too Many Requests', 'Too many requests (stand-in throttling).');
+			return;
+		}
+		const authorization = ctx.get('authorization');
+		const match = /^Bearer\s+(\S+)$/i.exec(authorization);
 		const token =
 			match && ((await provider.AccessToken.find(match[1])) ?? (await provider.ClientCredentials.find(match[1])));
-		if ((!token || token.isExpired) && !fieldService.accepts(ctx.get('authorization'), ctx.path)) {
+		const revoked = match && revokedAccessTokens.has(match[1]);
+		if (config.ofsUnauthorized > 0) {
+			config.ofsUnauthorized -= 1;
 			apiCounters.unauthorized += 1;
-			ofsUnauthorized(ctx, match ? 'The access token is invalid or has expired.' : 'No bearer access token.');
+			ofsUnauthorized(ctx, 'The access token is not accepted (stand-in).');
 			return;
 		}
-		apiCounters.ok += 1;
-		ctx.body = { items: OFS_RESOURCES, totalResults: OFS_RESOURCES.length, hasMore: false, offset: 0, limit: 100 };
+		if (revoked || ((!token || token.isExpired) && !fieldService.accepts(authorization, ctx.path))) {
+			apiCounters.unauthorized += 1;
+			ofsUnauthorized(
+				ctx,
+				revoked
+					? 'The access token has been revoked.'
+					: match
+						? 'The access token is invalid or has expired.'
+						: 'No bearer access token.',
+			);
+			return;
+		}
+		if (match) {
+			acceptedAccessTokens.add(match[1]);
+			if (!tokenNumbers.has(match[1])) tokenNumbers.set(match[1], tokenNumbers.size + 1);
+			apiLog.at(-1).token = tokenNumbers.get(match[1]);
+		} else apiLog.at(-1).token = 'basic';
+		if (!(await collections.handle(ctx, issuer))) {
+			problem(ctx, 404, 'Not Found', `${ctx.method} ${ctx.path} is not part of this stand-in`);
+			return;
+		}
+		if (ctx.status < 400) apiCounters.ok += 1;
 	}
 
 	async function interactions(ctx, next) {
@@ -685,6 +748,8 @@ export async function startLocalIdcs(options = {}) {
 		tokenUrl: `${issuer}${PATHS.token}`,
 		authorizationUrl: `${issuer}${PATHS.authorization}`,
 		ofsResourcesUrl: `${issuer}${OFS_RESOURCES_PATH}`,
+		ofsRequests: () => [...apiLog],
+		revokeAccessTokens,
 		provider,
 		authorizeUrl,
 		requests: () => [...requestLog],
@@ -707,6 +772,7 @@ async function main() {
 			'redirect-uri': { type: 'string', multiple: true, default: [] },
 			scope: { type: 'string', multiple: true, default: [] },
 			'assertion-audience': { type: 'string', default: 'either' },
+			activities: { type: 'string' },
 		},
 	});
 	// stdout carries only the ready line; oidc-provider's notices use console.info.
@@ -720,6 +786,7 @@ async function main() {
 		redirectUris: values['redirect-uri'],
 		scopes: values.scope,
 		assertionAudience: values['assertion-audience'],
+		activities: values.activities === undefined ? undefined : Number(values.activities),
 	});
 	process.stdout.write(
 		`${JSON.stringify({ ready: true, issuer: idcs.issuer, port: idcs.port, clients: idcs.clients })}\n`,
