@@ -30,7 +30,7 @@ describe('the published package (after npm run build)', () => {
 				'dist/credentials/IdcsClientCredentialsOAuth2Api.credentials.js',
 				'dist/credentials/OracleFieldServiceApi.credentials.js',
 			],
-			nodes: ['dist/nodes/FieldServiceToken/FieldServiceToken.node.js'],
+			nodes: ['dist/nodes/FieldServiceToken/FieldServiceToken.node.js', 'dist/nodes/FieldService/FieldService.node.js'],
 		});
 	});
 
@@ -45,6 +45,9 @@ describe('the published package (after npm run build)', () => {
 			'dist/nodes/FieldServiceToken/FieldServiceToken.node.json',
 			'dist/nodes/FieldServiceToken/fieldServiceToken.svg',
 			'dist/nodes/FieldServiceToken/fieldServiceToken.dark.svg',
+			'dist/nodes/FieldService/FieldService.node.json',
+			'dist/nodes/FieldService/fieldService.svg',
+			'dist/nodes/FieldService/fieldService.dark.svg',
 		];
 		for (const file of expected) expect(existsSync(join(root, file))).toBe(true);
 	});
@@ -57,6 +60,15 @@ describe('the published package (after npm run build)', () => {
 			}
 		}
 		expect([...required].sort()).toEqual(['crypto', 'n8n-workflow']);
+	});
+
+	it('keeps the Field Service REST core free of n8n: api/ imports only its siblings and the OAuth core', () => {
+		const core = filesUnder(join(root, 'nodes/FieldService/api'));
+		expect(core.length).toBeGreaterThan(4);
+		for (const file of core) {
+			const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+			expect(imports.filter((name) => !name.startsWith('./') && name !== '../../FieldServiceToken/oauth')).toEqual([]);
+		}
 	});
 
 	it('keeps the OAuth core free of n8n: nothing under oauth/ imports n8n-workflow', () => {
@@ -90,12 +102,23 @@ describe('the published package (after npm run build)', () => {
 		expect(files).toEqual(expect.arrayContaining([...pkg.n8n.credentials, ...pkg.n8n.nodes]));
 	});
 
-	it('points its codex at full documentation URLs', () => {
-		const codex = JSON.parse(readFileSync(join(root, 'nodes/FieldServiceToken/FieldServiceToken.node.json'), 'utf8'));
-		expect(codex.node).toBe('n8n-nodes-field-service-token.fieldServiceToken');
+	it.each([
+		['FieldServiceToken', 'fieldServiceToken', 'operations'],
+		['FieldService', 'fieldService', 'field-service-node'],
+	])('points the codex of %s at full documentation URLs, to headings of the README', (folder, name, anchor) => {
+		const codex = JSON.parse(readFileSync(join(root, `nodes/${folder}/${folder}.node.json`), 'utf8'));
+		expect(codex.node).toBe(`n8n-nodes-field-service-token.${name}`);
 		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map(
 			(d: { url: string }) => d.url,
 		);
-		for (const url of urls) expect(url).toMatch(/^https:\/\//);
+		expect(urls).toEqual([
+			`https://www.npmjs.com/package/n8n-nodes-field-service-token#${anchor}`,
+			'https://www.npmjs.com/package/n8n-nodes-field-service-token#credentials',
+		]);
+		const headings = readFileSync(join(root, 'README.md'), 'utf8')
+			.split('\n')
+			.filter((line) => line.startsWith('#'))
+			.map((line) => line.replace(/^#+ /, '').toLowerCase().replace(/\s+/g, '-'));
+		expect(headings).toEqual(expect.arrayContaining([anchor, 'credentials']));
 	});
 });

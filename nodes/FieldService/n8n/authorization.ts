@@ -1,0 +1,151 @@
+import { NodeOperationError, sleep, type IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	CREDENTIAL_TYPE,
+	clientAuthenticationFor,
+	credentialSecrets,
+	readCredential,
+} from '../../FieldServiceToken/n8n/credential';
+import { credentialAccessToken } from '../../FieldServiceToken/n8n/credentialToken';
+import {
+	FIELD_SERVICE_CREDENTIAL_TYPE,
+	readFieldServiceCredential,
+} from '../../FieldServiceToken/n8n/fieldServiceCredential';
+import { n8nTransport } from '../../FieldServiceToken/n8n/transport';
+import { grantTokenCache } from '../../FieldServiceToken/operations/getClientCredentialsToken.operation';
+import {
+	basicCredentials,
+	clientCredentialsGrant,
+	fieldServiceAssertionGrant,
+	fieldServiceClientCredentialsGrant,
+	signingKey,
+	statelessAccessToken,
+	type StatelessGrant,
+} from '../../FieldServiceToken/oauth';
+import { instanceOrigin, type ApiAuthorization } from '../api';
+
+/** The ways to Field Service this node offers, each by a way the package already has (no second grant). */
+export type Authentication = 'idcsConnected' | 'idcsClientCredentials' | 'fieldServiceToken' | 'fieldServiceBasic';
+
+export interface Authorized {
+	/** The instance's origin. */
+	origin: string;
+	authorization: ApiAuthorization;
+}
+
+/** Reuse a token until this long before it expires, as the token node does by default. */
+const MARGIN_SECONDS = 60;
+
+const bearer = (accessToken: string) => `Bearer ${accessToken}`;
+const tokenOf = (header: string) => header.replace(/^Bearer /, '');
+
+/**
+ * The Authorization for one item, by `authentication`: the header, and a way to a new token after a 401.
+ * Every secret it reads and every token it hands out goes into `secrets` at once, for the item's errors.
+ */
+export async function authorize(
+	ctx: IExecuteFunctions,
+	authentication: Authentication,
+	itemIndex: number,
+	instanceUrlParameter: () => string,
+	secrets: string[],
+): Promise<Authorized> {
+	const secretsOf = () => secrets;
+	const deps = { transport: n8nTransport(ctx.helpers), sleep, cache: grantTokenCache };
+
+	if (authentication === 'idcsConnected' || authentication === 'idcsClientCredentials') {
+		const credential = await readCredential(ctx, itemIndex);
+		secrets.push(...credentialSecrets(credential));
+		const origin = instanceOrigin(instanceUrlParameter());
+		if (authentication === 'idcsConnected') {
+			const token = async (rejected?: string) => {
+				const result = await credentialAccessToken(
+					ctx,
+					credential,
+					{ enabled: true, marginSeconds: MARGIN_SECONDS, rejected },
+					itemIndex,
+				);
+				secrets.push(...credentialSecrets(credential), result.tokenSet.accessToken);
+				return bearer(result.tokenSet.accessToken);
+			};
+			return {
+				origin,
+				authorization: { header: () => token(), renew: (rejected) => token(tokenOf(rejected)), secrets: secretsOf },
+			};
+		}
+		const clientAuthentication = clientAuthenticationFor(ctx, 'credential', credential, itemIndex);
+		if (clientAuthentication.method === 'none') {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The client credentials grant needs a client secret or a private key',
+				{
+					description:
+						'Only a Confidential Application can use client credentials. Fill in the Client Secret of the IDCS application in the credential, or its Private Key, or choose Authentication "IDCS (Connected Account)".',
+					itemIndex,
+				},
+			);
+		}
+		secrets.push(...clientAuthentication.secrets);
+		const grant = clientCredentialsGrant({
+			tokenEndpoint: credential.accessTokenUrl,
+			scope: credential.resourceScope,
+			clientAuthentication,
+		});
+		return { origin, authorization: statelessAuthorization(grant, deps, secrets) };
+	}
+
+	const credential = await readFieldServiceCredential(ctx, itemIndex);
+	secrets.push(credential.clientSecret, credential.signingPrivateKey);
+	const origin = instanceOrigin(credential.instanceUrl);
+	if (authentication === 'fieldServiceBasic') {
+		if (!credential.clientId || !credential.instance || !credential.clientSecret) {
+			throw new NodeOperationError(ctx.getNode(), 'Basic authentication needs the client ID, instance and secret', {
+				description:
+					'Fill in Client ID, Instance Name and Client Secret in the Oracle Field Service API credential: Field Service takes Basic <client id>@<instance>:<secret>.',
+				itemIndex,
+			});
+		}
+		const value = basicCredentials(`${credential.clientId}@${credential.instance}`, credential.clientSecret);
+		secrets.push(value);
+		// Basic has no token to renew: a 401 means the secret is wrong.
+		return { origin, authorization: { header: async () => `Basic ${value}`, secrets: secretsOf } };
+	}
+	const application = { instanceUrl: credential.instanceUrl, instance: credential.instance, dynamicScope: '' };
+	const grant = credential.clientSecret
+		? fieldServiceClientCredentialsGrant({
+				...application,
+				clientId: credential.clientId,
+				clientSecret: credential.clientSecret,
+			})
+		: fieldServiceAssertionGrant({
+				...application,
+				applicationId: credential.applicationId,
+				userLogin: '',
+				actAsUser: false,
+				signingKey: signingKey({ privateKey: credential.signingPrivateKey, keyNameRequired: false }),
+			});
+	return { origin, authorization: statelessAuthorization(grant, deps, secrets) };
+}
+
+/** A grant that keeps no state: the token from the package's cache, and after a 401 a new one. */
+function statelessAuthorization(
+	grant: StatelessGrant,
+	deps: Parameters<typeof statelessAccessToken>[2],
+	secrets: string[],
+): ApiAuthorization {
+	const token = async (rejected?: string) => {
+		const { tokenSet } = await statelessAccessToken(
+			grant,
+			{ enabled: true, marginSeconds: MARGIN_SECONDS, rejected },
+			deps,
+		);
+		secrets.push(tokenSet.accessToken);
+		return bearer(tokenSet.accessToken);
+	};
+	return { header: () => token(), renew: (rejected) => token(tokenOf(rejected)), secrets: () => secrets };
+}
+
+export const credentialTypeOf = (authentication: Authentication) =>
+	authentication === 'idcsConnected' || authentication === 'idcsClientCredentials'
+		? CREDENTIAL_TYPE
+		: FIELD_SERVICE_CREDENTIAL_TYPE;
