@@ -3,6 +3,8 @@
 // through n8n's HTTP Request tool with the package's client credentials credential (the way the README
 // shows for agents), and neither the access token nor the client secret reaches the model. The Field
 // Service Token node itself is not offered as a tool (package.e2e.js: n8n loads no Tool variant of it).
+// The Field Service node is: as the agent's tool it gets its token itself, and the model receives
+// Field Service's data only.
 const { n8n, local, newUserFolder, expectSuccess, findSecrets } = require('./helpers');
 const { startChatModel } = require('./chatModel');
 
@@ -15,6 +17,34 @@ const CHAT_MODEL = 'OpenAI Chat Model';
 let idcs;
 let model;
 let folder;
+
+const FIELD_SERVICE_WORKFLOW_ID = 'aiAgentFsNode001';
+const FIELD_SERVICE_TOOL = 'Field Service resources';
+
+/** The same agent with the Field Service node as its tool (IDCS client credentials, the `service` application). */
+function fieldServiceAgentWorkflow() {
+	const workflow = agentWorkflow();
+	workflow.id = FIELD_SERVICE_WORKFLOW_ID;
+	workflow.name = 'e2e AI Agent with the Field Service tool';
+	const tool = workflow.nodes.find((node) => node.name === TOOL);
+	Object.assign(tool, {
+		name: FIELD_SERVICE_TOOL,
+		type: `${n8n.PACKAGE_NAME}.fieldServiceTool`,
+		typeVersion: 1,
+		parameters: {
+			toolDescription: 'Lists the resources (technicians, buckets) of Oracle Field Service',
+			authentication: 'idcsClientCredentials',
+			instanceUrl: idcs.ofsBaseUrl,
+			resource: 'resource',
+			operation: 'getMany',
+			returnAll: true,
+		},
+		credentials: { [n8n.CREDENTIAL_TYPE]: { id: 'aiIdcsNodeCred01', name: 'local service (IDCS)' } },
+	});
+	delete workflow.connections[TOOL];
+	workflow.connections[FIELD_SERVICE_TOOL] = { ai_tool: [[{ node: AGENT, type: 'ai_tool', index: 0 }]] };
+	return workflow;
+}
 
 function agentWorkflow() {
 	const trigger = 'Manual Trigger';
@@ -98,8 +128,15 @@ beforeAll(async () => {
 				authentication: 'header',
 			},
 		},
+		local.credential('aiIdcsNodeCred01', 'local service (IDCS)', {
+			domainUrl: idcs.issuer,
+			clientId: service.clientId,
+			clientSecret: service.clientSecret,
+			resourceScope: RESOURCE_SCOPE,
+			authentication: 'header',
+		}),
 	]);
-	await n8n.importWorkflows(folder, agentWorkflow());
+	await n8n.importWorkflows(folder, [agentWorkflow(), fieldServiceAgentWorkflow()]);
 });
 
 afterAll(async () => {
@@ -136,4 +173,39 @@ test('an AI Agent calls OFS through the HTTP Request tool and the credential; th
 	expect(secrets.map((secret) => secret.length >= 8)).toEqual([true, true, true]);
 	const texts = Object.fromEntries(received.map((request, index) => [`request ${index + 1}`, JSON.stringify(request)]));
 	expect(findSecrets(secrets, { texts })).toEqual([]);
+});
+
+test('an AI Agent calls the Field Service node as its tool; the model gets the resources, never the token or the secret', async () => {
+	const before = model.received().length;
+	await idcs.clearRequests();
+	const result = await n8n.executeWorkflow(folder, FIELD_SERVICE_WORKFLOW_ID);
+	expectSuccess(result);
+	expect(result.output(AGENT)).toEqual([{ output: 'Two resources: Dispatcher Demo and Field Technician 42.' }]);
+
+	const received = model.received().slice(before);
+	expect(received).toHaveLength(2);
+	const [first, second] = received.map((r) => JSON.parse(r.body));
+	expect(first.tools.map((tool) => tool.function.name)).toEqual(['Field_Service_resources']);
+	const toolResult = second.messages.find((message) => message.role === 'tool');
+	expect(toolResult.content).toContain('FS-DISPATCH-01');
+	expect(toolResult.content).toContain('Field Technician 42');
+
+	// The node got its token from IDCS (client credentials) and sent it to Field Service only.
+	const tokenRequests = await idcs.tokenRequests();
+	expect(tokenRequests.map((r) => [r.grantType, r.clientId, r.status])).toEqual([
+		['client_credentials', idcs.clients.service.clientId, 200],
+	]);
+	expect((await idcs.ofsRequests()).map((e) => [e.path, e.status, e.token])).toEqual([
+		['/rest/ofscCore/v1/resources', 200, 1],
+	]);
+	const { clientId, clientSecret } = idcs.clients.service;
+	const secrets = [
+		tokenRequests[0].response.access_token,
+		clientSecret,
+		Buffer.from(`${clientId}:${clientSecret}`).toString('base64'),
+	];
+	const texts = Object.fromEntries(received.map((request, index) => [`request ${index + 1}`, JSON.stringify(request)]));
+	expect(findSecrets(secrets, { texts })).toEqual([]);
+	// What the model is sent holds no Authorization value of the node's (the headers carry the model's own API key).
+	expect(received.map((request) => request.body).join('\n')).not.toMatch(/Bearer |Basic /);
 });

@@ -29,8 +29,9 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 		.filter((node) => node.name.startsWith(`${n8n.PACKAGE_NAME}.`))
 		.map((node) => node.name)
 		.sort();
-	// No "Tool" variant: the node is not offered to AI Agents, whose tools' output goes to the model.
-	expect(ours).toEqual([n8n.NODE_TYPE]);
+	// The token node has no "Tool" variant: it is not offered to AI Agents, whose tools' output goes to the
+	// model. The Field Service node, whose output is Field Service's data, has one.
+	expect(ours).toEqual([`${n8n.PACKAGE_NAME}.fieldService`, n8n.NODE_TYPE, `${n8n.PACKAGE_NAME}.fieldServiceTool`]);
 
 	const node = nodes.find((n) => n.name === n8n.NODE_TYPE);
 	expect(node.displayName).toBe('Field Service Token');

@@ -1,0 +1,173 @@
+// The Field Service node in real n8n, installed as a community package: one workflow whose Manual
+// Trigger feeds one Field Service node per way to a token (the connected IDCS credential, IDCS client
+// credentials, Field Service's token service, Basic), each listing the resources, and one more listing
+// 31 days of activities with Return All. One execution: every way works in n8n, paging runs by Field
+// Service's rules, and no token or secret is in the output, n8n's database or its log.
+const fs = require('fs');
+const path = require('path');
+
+const { n8n, local, newUserFolder, expectSuccess, findSecrets, filesUnder } = require('./helpers');
+
+const WORKFLOW_ID = 'fieldServiceWays1';
+const FIELD_SERVICE_TYPE = `${n8n.PACKAGE_NAME}.fieldService`;
+const CREDENTIALS = {
+	connected: 'fsNodeConnected1',
+	service: 'fsNodeService001',
+	fieldService: 'fsNodeOfsApp0001',
+};
+const WAYS = {
+	idcsConnected: CREDENTIALS.connected,
+	idcsClientCredentials: CREDENTIALS.service,
+	fieldServiceToken: CREDENTIALS.fieldService,
+	fieldServiceBasic: CREDENTIALS.fieldService,
+};
+const ACTIVITIES = 'Activities of December';
+
+let idcs;
+let folder;
+let fieldService;
+let connected;
+
+function fieldServiceNode(name, index, authentication, parameters) {
+	const credentialType = authentication.startsWith('idcs') ? n8n.CREDENTIAL_TYPE : 'oracleFieldServiceApi';
+	return {
+		id: `fs-node-${index}`,
+		name,
+		type: FIELD_SERVICE_TYPE,
+		typeVersion: 1,
+		position: [240, index * 160],
+		parameters: {
+			authentication,
+			...(authentication.startsWith('idcs') ? { instanceUrl: idcs.ofsBaseUrl } : {}),
+			...parameters,
+		},
+		credentials: { [credentialType]: { id: WAYS[authentication], name: WAYS[authentication] } },
+	};
+}
+
+function workflow() {
+	const trigger = 'Manual Trigger';
+	const nodes = [
+		...Object.keys(WAYS).map((way, index) =>
+			fieldServiceNode(way, index, way, { resource: 'resource', operation: 'getMany', returnAll: true }),
+		),
+		fieldServiceNode(ACTIVITIES, 4, 'idcsConnected', {
+			resource: 'activity',
+			operation: 'getMany',
+			resources: 'FS-TECH-0042',
+			dateFrom: '2026-12-01',
+			dateTo: '2026-12-31',
+			returnAll: true,
+		}),
+	];
+	return {
+		id: WORKFLOW_ID,
+		name: 'e2e Field Service node, every way to a token',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'fs-trigger',
+				name: trigger,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			...nodes,
+		],
+		connections: {
+			[trigger]: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
+		},
+	};
+}
+
+beforeAll(async () => {
+	idcs = await local.startIdcs();
+	folder = newUserFolder();
+	fieldService = await (await fetch(`${idcs.issuer}/__admin/field-service`)).json();
+	connected = await local.connectedCredentialData(idcs, { client: 'basic' });
+	const { service } = idcs.clients;
+	await n8n.importCredentials(folder, [
+		local.credential(CREDENTIALS.connected, 'connected', connected),
+		local.credential(CREDENTIALS.service, 'service', {
+			domainUrl: idcs.issuer,
+			clientId: service.clientId,
+			clientSecret: service.clientSecret,
+			resourceScope: local.RESOURCE_SCOPE,
+			authentication: 'header',
+		}),
+		{
+			id: CREDENTIALS.fieldService,
+			name: 'ofs application',
+			type: 'oracleFieldServiceApi',
+			data: {
+				instanceUrl: idcs.issuer,
+				instance: fieldService.instance,
+				clientId: fieldService.clientId,
+				clientSecret: fieldService.clientSecret,
+				applicationId: fieldService.applicationId,
+			},
+		},
+	]);
+	await n8n.importWorkflows(folder, workflow());
+	await idcs.clearRequests();
+});
+
+afterAll(async () => {
+	await idcs?.stop();
+});
+
+test('every way to a token lists the resources; 31 days of activities page by 100; nothing secret anywhere', async () => {
+	const result = await n8n.executeWorkflow(folder, WORKFLOW_ID);
+	expectSuccess(result);
+	for (const way of Object.keys(WAYS)) {
+		expect(result.output(way).map((r) => r.resourceId)).toEqual(['FS-DISPATCH-01', 'FS-TECH-0042']);
+	}
+	const activities = result.output(ACTIVITIES);
+	expect(activities).toHaveLength(1550);
+	expect(new Set(activities.map((a) => a.activityId)).size).toBe(1550);
+
+	// Tokens: the connected credential's stored token (no refresh), one client credentials token from
+	// IDCS, one from Field Service's token service; Basic needs none.
+	const tokenRequests = await idcs.tokenRequests();
+	expect(tokenRequests.map((r) => [r.grantType, r.clientId, r.status])).toEqual([
+		['client_credentials', idcs.clients.service.clientId, 200],
+	]);
+	const issuedByFieldService = (await (await fetch(`${idcs.issuer}/__admin/field-service`)).json()).requests;
+	expect(issuedByFieldService.map((r) => [r.grantType, r.status])).toEqual([['client_credentials', 200]]);
+	const log = await idcs.ofsRequests();
+	const activityPages = log.filter((e) => e.path === '/rest/ofscCore/v1/activities');
+	expect(activityPages.map((e) => [e.query.offset, e.query.limit, e.status])).toEqual(
+		Array.from({ length: 16 }, (_, i) => [String(i * 100), '100', 200]),
+	);
+	expect(log.filter((e) => e.path === '/rest/ofscCore/v1/resources').map((e) => e.status)).toEqual([
+		200, 200, 200, 200,
+	]);
+
+	const basic = Buffer.from(`${fieldService.clientId}@${fieldService.instance}:${fieldService.clientSecret}`).toString(
+		'base64',
+	);
+	const secrets = [
+		connected.oauthTokenData.access_token,
+		connected.oauthTokenData.refresh_token,
+		connected.clientSecret,
+		idcs.clients.service.clientSecret,
+		tokenRequests[0].response.access_token,
+		fieldService.clientSecret,
+		basic,
+	];
+	expect(secrets.every((secret) => typeof secret === 'string' && secret.length >= 8)).toBe(true);
+	const n8nDir = path.join(folder.dir, '.n8n');
+	expect(
+		findSecrets(secrets, {
+			files: filesUnder(n8nDir, [path.join(n8nDir, 'nodes')]),
+			texts: {
+				'workflow output': JSON.stringify(result.run.data.resultData.runData),
+				stdout: result.stdout,
+				stderr: result.stderr,
+			},
+		}),
+	).toEqual([]);
+	expect(fs.existsSync(path.join(n8nDir, 'database.sqlite'))).toBe(true);
+});
