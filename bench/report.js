@@ -365,6 +365,38 @@ function grantsSection(g) {
 	].join('\n');
 }
 
+function listingSection(l) {
+	const f = l.fieldService;
+	const h = l.httpRequest;
+	return [
+		`${num(l.activities)} activities of one resource over 31 days, listed in full in real n8n; ${l.rounds} rounds, the order alternating; medians. ` +
+			"Token calls and requests counted by the OFS stand-in; times from n8n's run data: the nodes' own execution time, and the execution's start to end (not the `n8n execute` process around it). Ratio: the Field Service node's figure over the other's.",
+		'',
+		table(
+			[
+				'',
+				'Field Service node (Return All)',
+				'Field Service Token → HTTP Request (its pagination) → Split Out',
+				'ratio',
+			],
+			[
+				['Token calls', num(f.tokenCalls), num(h.tokenCalls), ratio(f.tokenCalls / h.tokenCalls)],
+				['Requests to Field Service', num(f.requests), num(h.requests), ratio(f.requests / h.requests)],
+				['Page size asked', f.pageSizes.join(', '), h.pageSizes.join(', '), ''],
+				['n8n items out', num(f.items), num(h.items), ''],
+				["Nodes' time", ms(f.nodeMs), ms(h.nodeMs), ratio(f.nodeMs / h.nodeMs)],
+				['Execution, start to end', ms(f.executionMs), ms(h.executionMs), ratio(f.executionMs / h.executionMs)],
+			],
+		),
+		'',
+		'Execution start to end, by round (node, then HTTP Request): ' +
+			l.runs.fieldService
+				.map((run, i) => `${i + 1}: ${ms(run.executionMs)} and ${ms(l.runs.httpRequest[i].executionMs)}`)
+				.join('; ') +
+			'.',
+	].join('\n');
+}
+
 function render(results) {
 	const n = results.n8n;
 	const parts = [
@@ -404,8 +436,12 @@ function render(results) {
 		'',
 		results.scaleOut ? scaleOutSection(results.scaleOut) : '_Not run (BENCH_SKIP_N8N=1)._',
 		'',
+		'## 7. Listing a collection: the Field Service node against HTTP Request pagination',
+		'',
+		results.listing ? listingSection(results.listing) : '_Not run (BENCH_SKIP_N8N=1)._',
+		'',
 	];
 	return parts.join('\n');
 }
 
-module.exports = { render };
+module.exports = { render, listingSection };

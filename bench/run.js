@@ -33,6 +33,7 @@ const SETTINGS = {
 	},
 	// The scale-out suite's settings (scripts/bursts.js); quick: 2 bursts instead of 5.
 	scaleOut: { bursts: QUICK ? 2 : 5 },
+	listing: { activities: QUICK ? 2_000 : 10_000, rounds: 3 },
 };
 
 const started = Date.now();
@@ -95,6 +96,12 @@ async function main() {
 		const scaleOut = require('./scaleOut');
 		results.scaleOut = await scaleOut({
 			config: SETTINGS.scaleOut,
+			log: (m) => log(`   ${m}`),
+			registerCleanup: (fn) => cleanups.push(fn),
+		});
+		log(`7. listing ${SETTINGS.listing.activities} activities: the Field Service node and HTTP Request pagination ...`);
+		results.listing = await require('./listing')({
+			...SETTINGS.listing,
 			log: (m) => log(`   ${m}`),
 			registerCleanup: (fn) => cleanups.push(fn),
 		});
