@@ -170,25 +170,30 @@ test('Install: the package typed by name, the risk box ticked; n8n installs it f
 		await gone(modal, 'the install dialog');
 		const installed = await visible(card(PACKAGE), `the card of ${PACKAGE}`);
 		expect((await installed.innerText()).replace(/\s+/g, ' ')).toMatch(
-			new RegExp(`^${PACKAGE} 1 node: Field Service Token v0\\.1\\.0`),
+			new RegExp(`^${PACKAGE} 2 nodes: Field Service,Field Service Token v0\\.1\\.0`),
 		);
 		expect(await installedPackages()).toEqual([[PACKAGE, '0.1.0']]);
 		await closeToasts(page);
 		await screenshot(page, 'community-nodes-installed.png');
 	}));
 
-test('the node is in the nodes panel at once, with no restart of n8n', () =>
+test('both nodes are in the nodes panel at once, with no restart of n8n', () =>
 	run('nodes panel', async () => {
 		expect(stillRunning(shared.pid)).toBe(true);
 		await page.goto(`${shared.url}/workflow/new`);
 		await dismissOverlays(page);
 		await (await visible(page.getByTestId('canvas-plus-button'), 'the canvas "+" button')).click();
 		const search = await visible(page.getByTestId('node-creator-search-bar'), "the nodes panel's search");
-		await search.fill('Field Service Token');
+		await search.fill('Field Service');
 		const names = page.getByTestId('node-creator-item-name');
+		const offered = async () => (await names.allInnerTexts()).map((t) => t.trim());
 		await until(
-			async () => (await names.allInnerTexts()).map((t) => t.trim()).includes('Field Service Token'),
-			async () => `the nodes panel offers ${JSON.stringify(await names.allInnerTexts())}, not "Field Service Token"`,
+			async () => {
+				const all = await offered();
+				return ['Field Service', 'Field Service Token'].every((name) => all.includes(name));
+			},
+			async () =>
+				`the nodes panel offers ${JSON.stringify(await offered())}, not both "Field Service" and "Field Service Token"`,
 		);
 		expect(stillRunning(shared.pid)).toBe(true);
 	}));
@@ -242,7 +247,7 @@ test('a newer version in the registry: n8n offers it, and after Update the crede
 		const confirm = await visible(page.getByTestId('communityPackageManageConfirm-modal'), 'the update confirmation');
 		// n8n names the package's nodes and (once it has looked them up) the workflows that use them.
 		const text = await confirmationNaming(confirm, workflow.name);
-		expect(text).toContain('Update node package Package includes: Field Service Token');
+		expect(text).toContain('Update node package Package includes: Field Service, Field Service Token');
 		expect(text).toContain(`The following workflows will be effected: Workflow Owner Status ${workflow.name}`);
 		await confirm.getByRole('button', { name: 'Confirm update' }).click();
 		await gone(confirm, 'the update confirmation', 150_000);
@@ -270,7 +275,7 @@ test('Uninstall names the workflow that uses the node; afterwards n8n says the n
 		);
 		const text = await confirmationNaming(confirm, workflow.name);
 		expect(text).toContain(
-			`Uninstall node package Package includes: Field Service Token Uninstalling the package will remove every instance of nodes included in this package. The following workflows will be effected: Workflow Owner Status ${workflow.name}`,
+			`Uninstall node package Package includes: Field Service, Field Service Token Uninstalling the package will remove every instance of nodes included in this package. The following workflows will be effected: Workflow Owner Status ${workflow.name}`,
 		);
 		await confirm.getByRole('button', { name: 'Confirm uninstall' }).click();
 		await gone(confirm, 'the uninstall confirmation', 120_000);
