@@ -6,7 +6,15 @@
 const fs = require('fs');
 const path = require('path');
 
-const { n8n, local, newUserFolder, expectSuccess, findSecrets, filesUnder } = require('./helpers');
+const {
+	n8n,
+	local,
+	newUserFolder,
+	expectSuccess,
+	findSecrets,
+	filesUnder,
+	fieldServiceCredential,
+} = require('./helpers');
 
 const WORKFLOW_ID = 'fieldServiceWays1';
 const FIELD_SERVICE_TYPE = `${n8n.PACKAGE_NAME}.fieldService`;
@@ -97,18 +105,7 @@ beforeAll(async () => {
 			resourceScope: local.RESOURCE_SCOPE,
 			authentication: 'header',
 		}),
-		{
-			id: CREDENTIALS.fieldService,
-			name: 'ofs application',
-			type: 'oracleFieldServiceApi',
-			data: {
-				instanceUrl: idcs.issuer,
-				instance: fieldService.instance,
-				clientId: fieldService.clientId,
-				clientSecret: fieldService.clientSecret,
-				applicationId: fieldService.applicationId,
-			},
-		},
+		fieldServiceCredential(CREDENTIALS.fieldService, idcs, fieldService),
 	]);
 	await n8n.importWorkflows(folder, workflow());
 	await idcs.clearRequests();

@@ -1,7 +1,15 @@
 // Each way to a token beyond the refresh token, once, in real n8n with the package installed from
 // `npm pack`: client credentials, a user assertion with a client assertion, and Field Service's own
 // token service; and the Oracle Field Service API credential authenticating n8n's HTTP Request node.
-const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, expectSuccess } = require('./helpers');
+const {
+	n8n,
+	local,
+	TOKEN_NODE,
+	newUserFolder,
+	tokenWorkflow,
+	expectSuccess,
+	fieldServiceCredential,
+} = require('./helpers');
 
 const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -77,19 +85,7 @@ beforeAll(async () => {
 				authentication: 'body',
 			},
 		},
-		{
-			id: 'grantsFsCred0001',
-			name: 'grantsFsCred0001',
-			type: FIELD_SERVICE_TYPE,
-			data: {
-				instanceUrl: idcs.issuer,
-				instance: fieldService.instance,
-				clientId: fieldService.clientId,
-				clientSecret: fieldService.clientSecret,
-				applicationId: fieldService.applicationId,
-				signingPrivateKey: fieldService.privateKey,
-			},
-		},
+		fieldServiceCredential('grantsFsCred0001', idcs, fieldService, { withKey: true }),
 	]);
 	await n8n.importWorkflows(folder, [
 		tokenWorkflow('grantsClientCred', 'grantsService001', { operation: 'getClientCredentialsToken' }),

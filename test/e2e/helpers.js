@@ -71,6 +71,24 @@ function clientCredentialData(idcs, client) {
 	};
 }
 
+/**
+ * An oracleFieldServiceApi credential for the local Field Service application (`fieldService`: what
+ * GET /__admin/field-service answers), with its private key when `withKey`.
+ */
+const fieldServiceCredential = (id, idcs, fieldService, { withKey = false } = {}) => ({
+	id,
+	name: id,
+	type: 'oracleFieldServiceApi',
+	data: {
+		instanceUrl: idcs.issuer,
+		instance: fieldService.instance,
+		clientId: fieldService.clientId,
+		clientSecret: fieldService.clientSecret,
+		applicationId: fieldService.applicationId,
+		...(withKey ? { signingPrivateKey: fieldService.privateKey } : {}),
+	},
+});
+
 /** Every file under `dir` (recursively), but not below any of `skip` (absolute paths). */
 function filesUnder(dir, skip = []) {
 	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -117,6 +135,7 @@ module.exports = {
 	REFRESH_TOKEN_FROM_ENV,
 	envWithRefreshToken,
 	clientCredentialData,
+	fieldServiceCredential,
 	filesUnder,
 	findSecrets,
 	describeRun,

@@ -6,20 +6,12 @@ import { decodeJwt, type GrantClient, type RegisteredKey } from '../support/gran
 import type { LoggedRequest } from '../support/localIdcs';
 import { RESOURCE_SCOPE } from '../support/localIdcs';
 import { credentialStore, runNode } from '../support/n8nExecution';
+import { startLocalIdcsProcess } from '../support/ownLocalIdcs';
 
 // Oracle documents the audience of client and user assertions two ways (older IDCS pages:
 // https://identity.oraclecloud.com/; the OCI IAM identity-domain page: the domain URL). A local IDCS
 // for each reading, and one accepting either: the node's default audience must pass all three, and
 // an Assertion Audience set in the credential is sent as given, so a wrong one is refused.
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startLocalIdcsProcess } = require('../local-idcs/start.js') as {
-	startLocalIdcsProcess: (args: string[]) => Promise<{
-		issuer: string;
-		clients: Record<string, GrantClient>;
-		stop: () => Promise<void>;
-	}>;
-};
 
 const CLASSIC = 'https://identity.oraclecloud.com/';
 const READINGS = ['classic', 'domain', 'either'] as const;

@@ -2,22 +2,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FieldService } from '../../nodes/FieldService/FieldService.node';
 import { grantTokenCache } from '../../nodes/FieldServiceToken/operations/getClientCredentialsToken.operation';
-import type { GrantClient } from '../support/grantClients';
 import { credentialStore, runNode, type CredentialStore } from '../support/n8nExecution';
+import { startLocalIdcsProcess } from '../support/ownLocalIdcs';
 
 // The Field Service node in n8n-core's real execution context, against a local IDCS of its own (its OFS
 // stand-in's throttling and revocation are set per test, so no other test file shares it): paging by
 // Field Service's rules, a new token after a 401, backoff after a 429, errors in Field Service's words,
 // and no token or secret in any output or error. Each way to a token is the package's own code.
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startLocalIdcsProcess } = require('../local-idcs/start.js') as {
-	startLocalIdcsProcess: (args: string[]) => Promise<{
-		issuer: string;
-		clients: Record<string, GrantClient>;
-		stop: () => Promise<void>;
-	}>;
-};
 
 const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
 const ACTIVITIES = '/rest/ofscCore/v1/activities';
