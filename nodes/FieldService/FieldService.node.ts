@@ -13,7 +13,7 @@ import { CREDENTIAL_TYPE } from '../FieldServiceToken/n8n/credential';
 import { FIELD_SERVICE_CREDENTIAL_TYPE } from '../FieldServiceToken/n8n/fieldServiceCredential';
 import { n8nTransport } from '../FieldServiceToken/n8n/transport';
 import { collectionPage, listCollection, sendApiRequest, type ApiRequest } from './api';
-import { authorize, type Authentication } from './n8n/authorization';
+import { CLIENT_CREDENTIALS_CREDENTIAL_TYPE, authorize, type Authentication } from './n8n/authorization';
 import { toNodeError } from './n8n/errors';
 import * as activity from './operations/activity';
 import { collectionEntity } from './operations/collectionEntity';
@@ -51,6 +51,7 @@ const operations: Record<string, Record<string, Operation>> = {
 const MAX_RESPONSE_BYTES = 25 * 1024 * 1024;
 
 const IDCS_WAYS: Authentication[] = ['idcsConnected', 'idcsClientCredentials'];
+const INSTANCE_URL_WAYS: Authentication[] = [...IDCS_WAYS, 'idcsClientCredentialsApi'];
 
 export class FieldService implements INodeType {
 	description: INodeTypeDescription = {
@@ -68,6 +69,11 @@ export class FieldService implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: IDCS_WAYS } } },
+			{
+				name: CLIENT_CREDENTIALS_CREDENTIAL_TYPE,
+				required: true,
+				displayOptions: { show: { authentication: ['idcsClientCredentialsApi'] } },
+			},
 			{
 				name: FIELD_SERVICE_CREDENTIAL_TYPE,
 				required: true,
@@ -99,9 +105,16 @@ export class FieldService implements INodeType {
 							"The Oracle IDCS OAuth2 API credential's refresh token: the user who connected it; each rotated refresh token is kept",
 					},
 					{
-						name: 'IDCS Client Credentials',
+						name: 'IDCS Client Credentials (Client Credentials Credential)',
+						value: 'idcsClientCredentialsApi',
+						description:
+							'The IDCS application itself (client credentials grant), with the Oracle IDCS Client Credentials credential',
+					},
+					{
+						name: 'IDCS Client Credentials (OAuth2 API Credential)',
 						value: 'idcsClientCredentials',
-						description: 'The IDCS application itself (client credentials grant), as Fusion Field Service requires',
+						description:
+							'The IDCS application itself (client credentials grant), with the Oracle IDCS OAuth2 API credential, as Fusion Field Service requires',
 					},
 				],
 				default: 'idcsConnected',
@@ -111,7 +124,7 @@ export class FieldService implements INodeType {
 				name: 'instanceUrl',
 				type: 'string',
 				required: true,
-				displayOptions: { show: { authentication: IDCS_WAYS } },
+				displayOptions: { show: { authentication: INSTANCE_URL_WAYS } },
 				default: '',
 				placeholder: 'https://<instance>.fs.ocs.oraclecloud.com',
 				description: 'The address of the Field Service instance the IDCS token is for',

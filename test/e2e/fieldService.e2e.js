@@ -1,6 +1,6 @@
 // The Field Service node in real n8n, installed as a community package: one workflow whose Manual
 // Trigger feeds one Field Service node per way to a token (the connected IDCS credential, IDCS client
-// credentials, Field Service's token service, Basic), each listing the resources, and one more listing
+// credentials with either credential, Field Service's token service, Basic), each listing the resources, and one more listing
 // 31 days of activities with Return All. One execution: every way works in n8n, paging runs by Field
 // Service's rules, and no token or secret is in the output, n8n's database or its log.
 const fs = require('fs');
@@ -21,13 +21,16 @@ const FIELD_SERVICE_TYPE = `${n8n.PACKAGE_NAME}.fieldService`;
 const CREDENTIALS = {
 	connected: 'fsNodeConnected1',
 	service: 'fsNodeService001',
+	clientCredentials: 'fsNodeCcCred0001',
 	fieldService: 'fsNodeOfsApp0001',
 };
+// Each way to a token: its credential, by id and type.
 const WAYS = {
-	idcsConnected: CREDENTIALS.connected,
-	idcsClientCredentials: CREDENTIALS.service,
-	fieldServiceToken: CREDENTIALS.fieldService,
-	fieldServiceBasic: CREDENTIALS.fieldService,
+	idcsConnected: [CREDENTIALS.connected, n8n.CREDENTIAL_TYPE],
+	idcsClientCredentials: [CREDENTIALS.service, n8n.CREDENTIAL_TYPE],
+	idcsClientCredentialsApi: [CREDENTIALS.clientCredentials, 'idcsClientCredentialsOAuth2Api'],
+	fieldServiceToken: [CREDENTIALS.fieldService, 'oracleFieldServiceApi'],
+	fieldServiceBasic: [CREDENTIALS.fieldService, 'oracleFieldServiceApi'],
 };
 const ACTIVITIES = 'Activities of December';
 
@@ -37,7 +40,7 @@ let fieldService;
 let connected;
 
 function fieldServiceNode(name, index, authentication, parameters) {
-	const credentialType = authentication.startsWith('idcs') ? n8n.CREDENTIAL_TYPE : 'oracleFieldServiceApi';
+	const [credentialId, credentialType] = WAYS[authentication];
 	return {
 		id: `fs-node-${index}`,
 		name,
@@ -49,7 +52,7 @@ function fieldServiceNode(name, index, authentication, parameters) {
 			...(authentication.startsWith('idcs') ? { instanceUrl: idcs.ofsBaseUrl } : {}),
 			...parameters,
 		},
-		credentials: { [credentialType]: { id: WAYS[authentication], name: WAYS[authentication] } },
+		credentials: { [credentialType]: { id: credentialId, name: credentialId } },
 	};
 }
 
@@ -59,7 +62,7 @@ function workflow() {
 		...Object.keys(WAYS).map((way, index) =>
 			fieldServiceNode(way, index, way, { resource: 'resource', operation: 'getMany', returnAll: true }),
 		),
-		fieldServiceNode(ACTIVITIES, 4, 'idcsConnected', {
+		fieldServiceNode(ACTIVITIES, Object.keys(WAYS).length, 'idcsConnected', {
 			resource: 'activity',
 			operation: 'getMany',
 			resources: 'FS-TECH-0042',
@@ -105,6 +108,18 @@ beforeAll(async () => {
 			resourceScope: local.RESOURCE_SCOPE,
 			authentication: 'header',
 		}),
+		{
+			id: CREDENTIALS.clientCredentials,
+			name: 'client credentials',
+			type: 'idcsClientCredentialsOAuth2Api',
+			data: {
+				domainUrl: idcs.issuer,
+				clientId: idcs.clients.servicePost.clientId,
+				clientSecret: idcs.clients.servicePost.clientSecret,
+				resourceScope: local.RESOURCE_SCOPE,
+				authentication: 'body',
+			},
+		},
 		fieldServiceCredential(CREDENTIALS.fieldService, idcs, fieldService),
 	]);
 	await n8n.importWorkflows(folder, workflow());
@@ -125,12 +140,15 @@ test('every way to a token lists the resources; 31 days of activities page by 10
 	expect(activities).toHaveLength(1550);
 	expect(new Set(activities.map((a) => a.activityId)).size).toBe(1550);
 
-	// Tokens: the connected credential's stored token (no refresh), one client credentials token from
-	// IDCS, one from Field Service's token service; Basic needs none.
+	// Tokens: the connected credential's stored token (no refresh), a client credentials token from IDCS
+	// for each of the two credentials, one from Field Service's token service; Basic needs none.
 	const tokenRequests = await idcs.tokenRequests();
-	expect(tokenRequests.map((r) => [r.grantType, r.clientId, r.status])).toEqual([
-		['client_credentials', idcs.clients.service.clientId, 200],
-	]);
+	expect(tokenRequests.map((r) => [r.grantType, r.clientId, r.status]).sort()).toEqual(
+		[
+			['client_credentials', idcs.clients.service.clientId, 200],
+			['client_credentials', idcs.clients.servicePost.clientId, 200],
+		].sort(),
+	);
 	const issuedByFieldService = (await (await fetch(`${idcs.issuer}/__admin/field-service`)).json()).requests;
 	expect(issuedByFieldService.map((r) => [r.grantType, r.status])).toEqual([['client_credentials', 200]]);
 	const log = await idcs.ofsRequests();
@@ -138,9 +156,10 @@ test('every way to a token lists the resources; 31 days of activities page by 10
 	expect(activityPages.map((e) => [e.query.offset, e.query.limit, e.status])).toEqual(
 		Array.from({ length: 16 }, (_, i) => [String(i * 100), '100', 200]),
 	);
-	expect(log.filter((e) => e.path === '/rest/ofscCore/v1/resources').map((e) => e.status)).toEqual([
-		200, 200, 200, 200,
-	]);
+	// One request each: every way's token worked at once.
+	expect(log.filter((e) => e.path === '/rest/ofscCore/v1/resources').map((e) => e.status)).toEqual(
+		Object.keys(WAYS).map(() => 200),
+	);
 
 	const basic = Buffer.from(`${fieldService.clientId}@${fieldService.instance}:${fieldService.clientSecret}`).toString(
 		'base64',
@@ -150,7 +169,8 @@ test('every way to a token lists the resources; 31 days of activities page by 10
 		connected.oauthTokenData.refresh_token,
 		connected.clientSecret,
 		idcs.clients.service.clientSecret,
-		tokenRequests[0].response.access_token,
+		idcs.clients.servicePost.clientSecret,
+		...tokenRequests.map((r) => r.response.access_token),
 		fieldService.clientSecret,
 		basic,
 	];

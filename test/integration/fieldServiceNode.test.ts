@@ -79,8 +79,26 @@ const serviceCredential = () =>
 const fieldServiceCredential = () =>
 	credentialStore({ instanceUrl: idcs.issuer, ...FIELD_SERVICE_APP }, { id: 'ofs-1', name: 'OFS app' });
 
+/** The Oracle IDCS Client Credentials credential of the `servicePost` application (secret in the body). */
+const clientCredentialsCredential = (resourceScope = RESOURCE_SCOPE) =>
+	credentialStore(
+		{
+			domainUrl: idcs.issuer,
+			clientId: idcs.clients.servicePost.clientId,
+			clientSecret: idcs.clients.servicePost.clientSecret ?? '',
+			resourceScope,
+			authentication: 'body',
+		},
+		{ id: 'cc-1', name: 'IDCS client credentials' },
+	);
+
+const CREDENTIAL_TYPES: Record<string, string> = {
+	fieldServiceToken: 'oracleFieldServiceApi',
+	fieldServiceBasic: 'oracleFieldServiceApi',
+	idcsClientCredentialsApi: 'idcsClientCredentialsOAuth2Api',
+};
+
 async function run(parameters: INodeParameters, credential: CredentialStore = serviceCredential(), extra = {}) {
-	const fieldServiceWay = ['fieldServiceToken', 'fieldServiceBasic'].includes(String(parameters.authentication));
 	const [items] = await runNode({
 		nodeType: node,
 		parameters: {
@@ -89,7 +107,7 @@ async function run(parameters: INodeParameters, credential: CredentialStore = se
 			...parameters,
 		},
 		credential,
-		credentialType: fieldServiceWay ? 'oracleFieldServiceApi' : 'idcsOAuth2Api',
+		credentialType: CREDENTIAL_TYPES[String(parameters.authentication)] ?? 'idcsOAuth2Api',
 		...extra,
 	});
 	return items.map((item) => item.json);
@@ -257,7 +275,11 @@ describe('each way to a token', () => {
 
 	it.each([
 		['idcsConnected', 'the stored access token of the connected credential; no token call'],
-		['idcsClientCredentials', 'a client credentials token from IDCS'],
+		['idcsClientCredentials', 'a client credentials token from IDCS, with the Oracle IDCS OAuth2 API credential'],
+		[
+			'idcsClientCredentialsApi',
+			'a client credentials token from IDCS, with the Oracle IDCS Client Credentials credential',
+		],
 		['fieldServiceToken', "a token from Field Service's token service"],
 		['fieldServiceBasic', 'Basic <client id>@<instance>, no token at all'],
 	])('%s: %s', async (authentication) => {
@@ -266,7 +288,9 @@ describe('each way to a token', () => {
 				? await connectedCredential()
 				: authentication.startsWith('fieldService')
 					? fieldServiceCredential()
-					: serviceCredential();
+					: authentication === 'idcsClientCredentialsApi'
+						? clientCredentialsCredential()
+						: serviceCredential();
 		await clearLogs();
 		const items = await run(
 			{ authentication, resource: 'resource', operation: 'getMany', returnAll: true },
@@ -276,7 +300,7 @@ describe('each way to a token', () => {
 		const [entry] = await apiLog();
 		expect(entry.token).toBe(authentication === 'fieldServiceBasic' ? 'basic' : 1);
 		expect({ idcsCalls: await idcsTokenCalls(), fieldServiceCalls: await fieldServiceCalls() }).toEqual({
-			idcsCalls: authentication === 'idcsClientCredentials' ? 1 : 0,
+			idcsCalls: authentication.startsWith('idcsClientCredentials') ? 1 : 0,
 			fieldServiceCalls: authentication === 'fieldServiceToken' ? 1 : 0,
 		});
 	});
@@ -326,4 +350,20 @@ describe('requests under the instance only', () => {
 		const [read] = await run({ resource: 'request', operation: 'send', method: 'GET', path: `${ACTIVITIES}/4100011` });
 		expect(read).toEqual(updated);
 	});
+});
+
+it('the Oracle IDCS Client Credentials credential: the scope without offline_access, the secret in the body as it says', async () => {
+	await run(
+		{ authentication: 'idcsClientCredentialsApi', resource: 'resource', operation: 'getMany' },
+		clientCredentialsCredential(`${RESOURCE_SCOPE} offline_access`),
+	);
+	const [request] =
+		await admin<Array<{ body: IDataObject; headers: IDataObject; clientAuth: string }>>('requests?endpoint=token');
+	expect(request.body).toMatchObject({
+		grant_type: 'client_credentials',
+		scope: RESOURCE_SCOPE,
+		client_id: idcs.clients.servicePost.clientId,
+		client_secret: idcs.clients.servicePost.clientSecret,
+	});
+	expect(request.headers.authorization).toBeUndefined();
 });

@@ -39,6 +39,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { IdcsClientCredentialsOAuth2Api } from '../../credentials/IdcsClientCredentialsOAuth2Api.credentials';
 import { IdcsOAuth2Api } from '../../credentials/IdcsOAuth2Api.credentials';
 import { OracleFieldServiceApi } from '../../credentials/OracleFieldServiceApi.credentials';
 
@@ -232,7 +233,9 @@ class OAuth2Api implements ICredentialType {
 }
 
 const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
-	[new OAuth2Api(), new IdcsOAuth2Api(), new OracleFieldServiceApi()].map((type) => [type.name, type]),
+	[new OAuth2Api(), new IdcsOAuth2Api(), new IdcsClientCredentialsOAuth2Api(), new OracleFieldServiceApi()].map(
+		(type) => [type.name, type],
+	),
 );
 
 function credentialType(name: string): ICredentialType {

@@ -1,21 +1,15 @@
 import { NodeOperationError, sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	CREDENTIAL_TYPE,
-	clientAuthenticationFor,
-	credentialSecrets,
-	readCredential,
-} from '../../FieldServiceToken/n8n/credential';
+import { clientAuthenticationFor, credentialSecrets, readCredential } from '../../FieldServiceToken/n8n/credential';
 import { credentialAccessToken } from '../../FieldServiceToken/n8n/credentialToken';
-import {
-	FIELD_SERVICE_CREDENTIAL_TYPE,
-	readFieldServiceCredential,
-} from '../../FieldServiceToken/n8n/fieldServiceCredential';
+import { readFieldServiceCredential } from '../../FieldServiceToken/n8n/fieldServiceCredential';
 import { n8nTransport } from '../../FieldServiceToken/n8n/transport';
 import { grantTokenCache } from '../../FieldServiceToken/operations/getClientCredentialsToken.operation';
 import {
 	basicCredentials,
 	clientCredentialsGrant,
+	clientSecretBasic,
+	clientSecretPost,
 	fieldServiceAssertionGrant,
 	fieldServiceClientCredentialsGrant,
 	signingKey,
@@ -25,7 +19,11 @@ import {
 import { instanceOrigin, type ApiAuthorization } from '../api';
 
 /** The ways to Field Service this node offers, each by a way the package already has (no second grant). */
-export type Authentication = 'idcsConnected' | 'idcsClientCredentials' | 'fieldServiceToken' | 'fieldServiceBasic';
+export type Authentication =
+	'idcsConnected' | 'idcsClientCredentials' | 'idcsClientCredentialsApi' | 'fieldServiceToken' | 'fieldServiceBasic';
+
+/** The credential type of the IDCS Client Credentials credential (credentials/IdcsClientCredentialsOAuth2Api). */
+export const CLIENT_CREDENTIALS_CREDENTIAL_TYPE = 'idcsClientCredentialsOAuth2Api';
 
 export interface Authorized {
 	/** The instance's origin. */
@@ -94,6 +92,35 @@ export async function authorize(
 		return { origin, authorization: statelessAuthorization(grant, deps, secrets) };
 	}
 
+	if (authentication === 'idcsClientCredentialsApi') {
+		// The credential HTTP Request uses for client credentials: its token URL and scope as n8n resolves them.
+		const data = await ctx.getCredentials(CLIENT_CREDENTIALS_CREDENTIAL_TYPE, itemIndex);
+		const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string).trim() : '');
+		const clientSecret = typeof data.clientSecret === 'string' ? data.clientSecret : '';
+		secrets.push(clientSecret);
+		if (!text('clientId') || !clientSecret) {
+			throw new NodeOperationError(ctx.getNode(), 'The client credentials grant needs a client ID and secret', {
+				description:
+					'Fill in the Client ID and Client Secret of the IDCS Confidential Application in the Oracle IDCS Client Credentials credential.',
+				itemIndex,
+			});
+		}
+		const clientAuthentication =
+			data.authentication === 'body'
+				? clientSecretPost(text('clientId'), clientSecret)
+				: clientSecretBasic(text('clientId'), clientSecret);
+		secrets.push(...clientAuthentication.secrets);
+		const grant = clientCredentialsGrant({
+			tokenEndpoint: text('accessTokenUrl'),
+			scope: text('scope') || text('resourceScope'),
+			clientAuthentication,
+		});
+		return {
+			origin: instanceOrigin(instanceUrlParameter()),
+			authorization: statelessAuthorization(grant, deps, secrets),
+		};
+	}
+
 	const credential = await readFieldServiceCredential(ctx, itemIndex);
 	secrets.push(credential.clientSecret, credential.signingPrivateKey);
 	const origin = instanceOrigin(credential.instanceUrl);
@@ -144,8 +171,3 @@ function statelessAuthorization(
 	};
 	return { header: () => token(), renew: (rejected) => token(tokenOf(rejected)), secrets: () => secrets };
 }
-
-export const credentialTypeOf = (authentication: Authentication) =>
-	authentication === 'idcsConnected' || authentication === 'idcsClientCredentials'
-		? CREDENTIAL_TYPE
-		: FIELD_SERVICE_CREDENTIAL_TYPE;
