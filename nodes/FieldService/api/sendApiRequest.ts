@@ -153,13 +153,16 @@ function apiTransportError(
 	http: HttpRequest,
 	described: { method: string; path: string },
 ): FieldServiceApiError {
-	const failure = transportError(error, http);
-	const hint = failure.hint.replace(/ The request was not resent.*$/, '');
+	const failure = transportError(
+		error,
+		http,
+		described.method === 'GET'
+			? 'Running the workflow again is safe.'
+			: 'The request was not resent: Field Service may have carried it out, so check before running the workflow again.',
+	);
 	return new FieldServiceApiError(
 		`${failure.message} (${described.method} ${described.path})`,
-		described.method === 'GET'
-			? `${hint} Running the workflow again is safe.`
-			: `${hint} The request was not resent: Field Service may have carried it out, so check before running the workflow again.`,
+		failure.hint,
 		described,
 	);
 }

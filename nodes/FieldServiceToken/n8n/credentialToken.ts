@@ -194,9 +194,9 @@ export async function credentialAccessToken(
 	const usable = (set: TokenSet | undefined): set is TokenSet =>
 		Boolean(
 			reuse.enabled &&
-				set &&
-				set.accessToken !== reuse.rejected &&
-				isValidBeyond(set, Date.now(), reuse.marginSeconds * 1000),
+			set &&
+			set.accessToken !== reuse.rejected &&
+			isValidBeyond(set, Date.now(), reuse.marginSeconds * 1000),
 		);
 	const current = toTokenSet(stored, Date.now());
 	if (usable(current)) {

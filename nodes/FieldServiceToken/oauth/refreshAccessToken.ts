@@ -75,8 +75,7 @@ export async function refreshAccessToken(
 	// A rotated-away refresh token past its retry goes to IDCS as it is, outside its lineage.
 	const rotatedAt = lineage && input.rotatedAway ? deps.cache.supersededAt(key) : undefined;
 	const replayed =
-		rotatedAt !== undefined &&
-		(now() - rotatedAt > input.rotatedAway!.retryWindowMs || !deps.cache.takeRetry(key));
+		rotatedAt !== undefined && (now() - rotatedAt > input.rotatedAway!.retryWindowMs || !deps.cache.takeRetry(key));
 	const chain = replayed ? undefined : lineage;
 
 	const answer = (from: IssuedToken, fromCache: boolean): RefreshAccessTokenResult => ({

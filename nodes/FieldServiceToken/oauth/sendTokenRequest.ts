@@ -62,20 +62,28 @@ function notResent(request: HttpRequest): string {
 	return grantType === 'refresh_token' || grantType === 'authorization_code' ? NOT_RESENT : SAFE_TO_ASK_AGAIN;
 }
 
-/** Names a transport failure by its error code only: library messages may quote the request. */
-export function transportError(error: unknown, request: HttpRequest): OAuthError {
+/**
+ * Names a transport failure by its error code only: library messages may quote the request. `notResentText`
+ * says, for a request that may have reached the server (a timeout, a body cut off), what its not being resent
+ * means; a token request's is worked out from the grant it spends, if any.
+ */
+export function transportError(
+	error: unknown,
+	request: HttpRequest,
+	notResentText: string = notResent(request),
+): OAuthError {
 	const code = errorCode(error);
 	const host = new URL(request.url).host;
 	const server = request.server ?? IDCS;
 	const message = error instanceof Error ? error.message : '';
 	if (code === RESPONSE_TOO_LARGE) {
-		return responseTooLarge(host, request.maxResponseBytes ?? MAX_RESPONSE_BYTES, server, notResent(request));
+		return responseTooLarge(host, request.maxResponseBytes ?? MAX_RESPONSE_BYTES, server, notResentText);
 	}
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
 		return new OAuthError(
 			'timeout',
 			`${server.endpoint} at ${host} did not answer${request.timeoutMs > 0 ? ` within ${Math.round(request.timeoutMs / 1000)} s` : ' in time'}`,
-			`Try again, or raise the Timeout option. ${notResent(request)}`,
+			`Try again, or raise the Timeout option. ${notResentText}`,
 		);
 	}
 	if (code === 'ECONNREFUSED') {

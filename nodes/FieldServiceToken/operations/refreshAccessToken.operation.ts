@@ -3,13 +3,7 @@ import { NodeOperationError, sleep, type INodeProperties } from 'n8n-workflow';
 import { clientAuthenticationFor, sealingKeyOf, type ClientAuthenticationChoice } from '../n8n/credential';
 import { credentialAccessToken } from '../n8n/credentialToken';
 import { tokenFields, withFields } from '../n8n/output';
-import {
-	isSealed,
-	openSealedRefreshToken,
-	SealError,
-	sealingFor,
-	sealRefreshToken,
-} from '../n8n/sealedRefreshToken';
+import { isSealed, openSealedRefreshToken, SealError, sealingFor, sealRefreshToken } from '../n8n/sealedRefreshToken';
 import { n8nTransport } from '../n8n/transport';
 import { inTermsOf, LOST_ANSWER_RETRY_MS, OAuthError, refreshAccessToken, TokenCache } from '../oauth';
 import {
