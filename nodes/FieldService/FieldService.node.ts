@@ -166,6 +166,11 @@ export class FieldService implements INodeType {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
 		const transport = n8nTransport(this.helpers);
+		const reads = new Map<string, Promise<unknown>>();
+		const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+			if (!reads.has(key)) reads.set(key, read());
+			return reads.get(key) as Promise<T>;
+		};
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			// Every token and secret this item handles, for redaction: filled as they are read or issued.
 			const secrets: string[] = [];
@@ -186,13 +191,12 @@ export class FieldService implements INodeType {
 					);
 				}
 				const authentication = this.getNodeParameter('authentication', itemIndex) as Authentication;
-				const { origin, authorization } = await authorize(
-					this,
-					authentication,
-					itemIndex,
-					() => String(this.getNodeParameter('instanceUrl', itemIndex, '') ?? ''),
+				const { origin, authorization } = await authorize(this, authentication, itemIndex, {
+					instanceUrl: () => String(this.getNodeParameter('instanceUrl', itemIndex, '') ?? ''),
 					secrets,
-				);
+					transport,
+					once,
+				});
 				const options = {
 					origin,
 					timeoutMs: Number(this.getNodeParameter('timeoutSeconds', itemIndex, 60)) * 1000,

@@ -305,6 +305,16 @@ describe('each way to a token', () => {
 		});
 	});
 
+	it('reads the credential once per execution, however many items', async () => {
+		const credential = serviceCredential();
+		const items = await run({ resource: 'resource', operation: 'get', resourceId: '={{ $json.id }}' }, credential, {
+			items: ['FS-TECH-0042', 'FS-DISPATCH-01', 'FS-TECH-0042'].map((id) => ({ json: { id } })),
+		});
+		expect(items.map((r) => r.resourceId)).toEqual(['FS-TECH-0042', 'FS-DISPATCH-01', 'FS-TECH-0042']);
+		expect(credential.reads).toBe(1);
+		expect(await tokenCalls()).toBe(1);
+	});
+
 	it('idcsConnected after a 401: n8n refreshes the credential once and stores the rotated refresh token', async () => {
 		const credential = await connectedCredential();
 		const before = (credential.data.oauthTokenData as IDataObject).refresh_token;

@@ -3,7 +3,6 @@ import { NodeOperationError, sleep, type IExecuteFunctions } from 'n8n-workflow'
 import { clientAuthenticationFor, credentialSecrets, readCredential } from '../../FieldServiceToken/n8n/credential';
 import { credentialAccessToken } from '../../FieldServiceToken/n8n/credentialToken';
 import { readFieldServiceCredential } from '../../FieldServiceToken/n8n/fieldServiceCredential';
-import { n8nTransport } from '../../FieldServiceToken/n8n/transport';
 import { grantTokenCache } from '../../FieldServiceToken/operations/getClientCredentialsToken.operation';
 import {
 	basicCredentials,
@@ -14,6 +13,7 @@ import {
 	fieldServiceClientCredentialsGrant,
 	signingKey,
 	statelessAccessToken,
+	type HttpTransport,
 	type StatelessGrant,
 } from '../../FieldServiceToken/oauth';
 import { instanceOrigin, type ApiAuthorization } from '../api';
@@ -37,22 +37,32 @@ const MARGIN_SECONDS = 60;
 const bearer = (accessToken: string) => `Bearer ${accessToken}`;
 const tokenOf = (header: string) => header.replace(/^Bearer /, '');
 
-/**
- * The Authorization for one item, by `authentication`: the header, and a way to a new token after a 401.
- * Every secret it reads and every token it hands out goes into `secrets` at once, for the item's errors.
- */
+/** What authorize needs besides the item: shared by the items of one execution. */
+export interface AuthorizeContext {
+	/** The Instance URL parameter of the item (for the IDCS ways). */
+	instanceUrl: () => string;
+	/** Every secret read and every token handed out goes in here at once, for the errors. */
+	secrets: string[];
+	transport: HttpTransport;
+	/**
+	 * `read()` once per `key` and execution: n8n decrypts a credential from its database on every read. A
+	 * connected credential read once also lets later items see the token an earlier item's refresh stored.
+	 */
+	once: <T>(key: string, read: () => Promise<T>) => Promise<T>;
+}
+
+/** The Authorization for one item, by `authentication`: the header, and a way to a new token after a 401. */
 export async function authorize(
 	ctx: IExecuteFunctions,
 	authentication: Authentication,
 	itemIndex: number,
-	instanceUrlParameter: () => string,
-	secrets: string[],
+	{ instanceUrl: instanceUrlParameter, secrets, transport, once }: AuthorizeContext,
 ): Promise<Authorized> {
 	const secretsOf = () => secrets;
-	const deps = { transport: n8nTransport(ctx.helpers), sleep, cache: grantTokenCache };
+	const deps = { transport, sleep, cache: grantTokenCache };
 
 	if (authentication === 'idcsConnected' || authentication === 'idcsClientCredentials') {
-		const credential = await readCredential(ctx, itemIndex);
+		const credential = await once('idcs', () => readCredential(ctx, itemIndex));
 		secrets.push(...credentialSecrets(credential));
 		const origin = instanceOrigin(instanceUrlParameter());
 		if (authentication === 'idcsConnected') {
@@ -94,7 +104,9 @@ export async function authorize(
 
 	if (authentication === 'idcsClientCredentialsApi') {
 		// The credential HTTP Request uses for client credentials: its token URL and scope as n8n resolves them.
-		const data = await ctx.getCredentials(CLIENT_CREDENTIALS_CREDENTIAL_TYPE, itemIndex);
+		const data = await once('clientCredentials', () =>
+			ctx.getCredentials(CLIENT_CREDENTIALS_CREDENTIAL_TYPE, itemIndex),
+		);
 		const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string).trim() : '');
 		const clientSecret = typeof data.clientSecret === 'string' ? data.clientSecret : '';
 		secrets.push(clientSecret);
@@ -121,7 +133,7 @@ export async function authorize(
 		};
 	}
 
-	const credential = await readFieldServiceCredential(ctx, itemIndex);
+	const credential = await once('fieldService', () => readFieldServiceCredential(ctx, itemIndex));
 	secrets.push(credential.clientSecret, credential.signingPrivateKey);
 	const origin = instanceOrigin(credential.instanceUrl);
 	if (authentication === 'fieldServiceBasic') {
