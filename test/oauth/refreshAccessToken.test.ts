@@ -392,7 +392,7 @@ describe('refreshAccessToken with a retry window for rotated-away refresh tokens
 		expect(h.sentRefreshTokens()).toEqual(['rt-1', 'rt-2']);
 	});
 
-	it('after the window, a rotated-away refresh token goes to IDCS as it is; its refusal drops the lineage\'s access token', async () => {
+	it("after the window, a rotated-away refresh token goes to IDCS as it is; its refusal drops the lineage's access token", async () => {
 		const h = harness(
 			tokenAnswer('at-1', 'rt-2', 3600),
 			json(400, { error: 'invalid_grant', error_description: 'The token has already been consumed.' }),
