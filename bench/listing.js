@@ -15,6 +15,7 @@ const path = require('path');
 
 const n8n = require('../scripts/n8n');
 const local = require('../scripts/local-idcs');
+const wf = require('../scripts/workflows');
 const { median } = require('./lib/util');
 
 const RANGE = { dateFrom: '2026-12-01', dateTo: '2026-12-31' };
@@ -26,114 +27,97 @@ function standInActivities(wanted) {
 	return 60 * perCycle + (wanted - 31 * perCycle);
 }
 
-function workflow(id, nodes, chain) {
-	const trigger = {
-		id: `${id}-trigger`,
-		name: 'Manual Trigger',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
-	const all = [trigger, ...nodes];
-	const connections = {};
-	for (let i = 0; i + 1 < all.length && i < chain; i++)
-		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name: `bench ${id}`, active: false, settings: { executionOrder: 'v1' }, nodes: all, connections };
-}
+/** Manual Trigger, then `nodes` one after the other. */
+const workflow = (id, nodes) =>
+	wf.chain(id, `bench ${id}`, [
+		{ name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', position: [0, 0], parameters: {} },
+		...nodes,
+	]);
 
 const credentials = { [n8n.CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_ID } };
 
 function fieldServiceWorkflow(ofsBaseUrl) {
-	return workflow(
-		'benchListFsNode1',
-		[
-			{
-				id: 'fs',
-				name: 'Field Service',
-				type: `${n8n.PACKAGE_NAME}.fieldService`,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: {
-					authentication: 'idcsClientCredentials',
-					instanceUrl: ofsBaseUrl,
-					resource: 'activity',
-					operation: 'getMany',
-					resources: 'FS-TECH-0042',
-					...RANGE,
-					returnAll: true,
-				},
-				credentials,
+	return workflow('benchListFsNode1', [
+		{
+			id: 'fs',
+			name: 'Field Service',
+			type: `${n8n.PACKAGE_NAME}.fieldService`,
+			typeVersion: 1,
+			position: [240, 0],
+			parameters: {
+				authentication: 'idcsClientCredentials',
+				instanceUrl: ofsBaseUrl,
+				resource: 'activity',
+				operation: 'getMany',
+				resources: 'FS-TECH-0042',
+				...RANGE,
+				returnAll: true,
 			},
-		],
-		1,
-	);
+			credentials,
+		},
+	]);
 }
 
 function httpRequestWorkflow(ofsBaseUrl) {
-	return workflow(
-		'benchListHttpRq1',
-		[
-			{
-				id: 'token',
-				name: 'Field Service Token',
-				type: n8n.NODE_TYPE,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: { operation: 'getClientCredentialsToken' },
-				credentials,
-			},
-			{
-				id: 'http',
-				name: 'HTTP Request',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [480, 0],
-				parameters: {
-					method: 'GET',
-					url: `${ofsBaseUrl}/rest/ofscCore/v1/activities`,
-					sendQuery: true,
-					queryParameters: {
-						parameters: [
-							{ name: 'resources', value: 'FS-TECH-0042' },
-							{ name: 'dateFrom', value: RANGE.dateFrom },
-							{ name: 'dateTo', value: RANGE.dateTo },
-							{ name: 'limit', value: '100' },
-						],
-					},
-					sendHeaders: true,
-					headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization }}' }] },
-					options: {
+	return workflow('benchListHttpRq1', [
+		{
+			id: 'token',
+			name: 'Field Service Token',
+			type: n8n.NODE_TYPE,
+			typeVersion: 1,
+			position: [240, 0],
+			parameters: { operation: 'getClientCredentialsToken' },
+			credentials,
+		},
+		{
+			id: 'http',
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [480, 0],
+			parameters: {
+				method: 'GET',
+				url: `${ofsBaseUrl}/rest/ofscCore/v1/activities`,
+				sendQuery: true,
+				queryParameters: {
+					parameters: [
+						{ name: 'resources', value: 'FS-TECH-0042' },
+						{ name: 'dateFrom', value: RANGE.dateFrom },
+						{ name: 'dateTo', value: RANGE.dateTo },
+						{ name: 'limit', value: '100' },
+					],
+				},
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization }}' }] },
+				options: {
+					pagination: {
 						pagination: {
-							pagination: {
-								paginationMode: 'updateAParameterInEachRequest',
-								parameters: {
-									parameters: [
-										{
-											type: 'qs',
-											name: 'offset',
-											value: '={{ $response.body.offset + $response.body.items.length }}',
-										},
-									],
-								},
-								paginationCompleteWhen: 'other',
-								completeExpression: '={{ !$response.body.hasMore }}',
+							paginationMode: 'updateAParameterInEachRequest',
+							parameters: {
+								parameters: [
+									{
+										type: 'qs',
+										name: 'offset',
+										value: '={{ $response.body.offset + $response.body.items.length }}',
+									},
+								],
 							},
+							paginationCompleteWhen: 'other',
+							completeExpression: '={{ !$response.body.hasMore }}',
 						},
 					},
 				},
 			},
-			{
-				id: 'split',
-				name: 'Split Out',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [720, 0],
-				parameters: { fieldToSplitOut: 'items', options: {} },
-			},
-		],
-		3,
-	);
+		},
+		{
+			id: 'split',
+			name: 'Split Out',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [720, 0],
+			parameters: { fieldToSplitOut: 'items', options: {} },
+		},
+	]);
 }
 
 /** Runs one workflow with `n8n execute`; what the stand-in saw and what n8n recorded. */

@@ -11,6 +11,7 @@ const { NODE_TYPE, CREDENTIAL_TYPE } = require('./n8n');
 
 const uuid = () => crypto.randomUUID();
 
+/** A workflow of `nodes` connected one after the other (each node's own id, typeVersion and position win). */
 function chain(id, name, nodes, settings = {}) {
 	const positioned = nodes.map((node, i) => ({ id: uuid(), typeVersion: 1, position: [i * 240, 0], ...node }));
 	const connections = {};
@@ -212,6 +213,7 @@ const scaleBaseline = ({ id, path }) =>
 	);
 
 module.exports = {
+	chain,
 	nodeCredentialSource,
 	nodeFieldSource,
 	nodeClientCredentials,
