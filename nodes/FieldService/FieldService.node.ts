@@ -11,6 +11,7 @@ import {
 
 import { CREDENTIAL_TYPE } from '../FieldServiceToken/n8n/credential';
 import { FIELD_SERVICE_CREDENTIAL_TYPE } from '../FieldServiceToken/n8n/fieldServiceCredential';
+import { errorItem } from '../FieldServiceToken/n8n/errors';
 import { n8nTransport } from '../FieldServiceToken/n8n/transport';
 import { collectionPage, listCollection, sendApiRequest, type ApiRequest } from './api';
 import { CLIENT_CREDENTIALS_CREDENTIAL_TYPE, authorize, type Authentication } from './n8n/authorization';
@@ -219,10 +220,7 @@ export class FieldService implements INodeType {
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, itemIndex, secrets);
 				if (this.continueOnFail()) {
-					returnData.push({
-						json: { error: nodeError.message, ...(nodeError.description ? { details: nodeError.description } : {}) },
-						pairedItem: { item: itemIndex },
-					});
+					returnData.push(errorItem(nodeError, itemIndex));
 					continue;
 				}
 				throw nodeError;

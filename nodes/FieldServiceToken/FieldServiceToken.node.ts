@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, credentialSecrets, readCredential, type IdcsCredential } from './n8n/credential';
-import { toNodeError } from './n8n/errors';
+import { errorItem, toNodeError } from './n8n/errors';
 import { FIELD_SERVICE_CREDENTIAL_TYPE } from './n8n/fieldServiceCredential';
 import * as buildAuthorizationRequest from './operations/buildAuthorizationRequest.operation';
 import type { Operation } from './operations/common';
@@ -150,14 +150,7 @@ export class FieldServiceToken implements INodeType {
 				const known = [...secrets, ...(credentialRead ? credentialSecrets(credentialRead) : [])];
 				const nodeError = toNodeError(this.getNode(), error, itemIndex, known);
 				if (this.continueOnFail()) {
-					returnData.push({
-						json: {
-							error: nodeError.message,
-							// Only keys n8n takes for an error item: with "Continue (using error output)" it goes to that output.
-							...(nodeError.description ? { details: nodeError.description } : {}),
-						},
-						pairedItem: { item: itemIndex },
-					});
+					returnData.push(errorItem(nodeError, itemIndex));
 					continue;
 				}
 				throw nodeError;

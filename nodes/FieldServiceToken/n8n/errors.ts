@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 
 import { OAuthError, redact } from '../oauth';
 
@@ -31,3 +31,12 @@ export function toNodeError(
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, redact(message, secrets), { itemIndex });
 }
+
+/**
+ * The item a failure becomes with "Continue" on error: only the keys n8n takes for an error item, so that with
+ * "Continue (using error output)" it goes to that output.
+ */
+export const errorItem = (error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData => ({
+	json: { error: error.message, ...(error.description ? { details: error.description } : {}) },
+	pairedItem: { item: itemIndex },
+});
