@@ -404,6 +404,8 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 	let server;
 	try {
 		const { version } = await n8n.ensureN8n();
+		// n8n 2.x publishes workflows through its REST API once it runs (n8n 1.x has no Publish).
+		const publishes = !version.startsWith('1.');
 		await n8n.installPackage(folder, tarball);
 		setup = await prepareApproaches({ ttl: config.ttl, marginSeconds: config.marginSeconds });
 		// The Field Service plugin's back end (examples/ofs-plugin-*), run after the bursts by pluginUsers.js.
@@ -443,13 +445,13 @@ async function scaleOut({ mode, tarball, parent, config: overrides = {}, log = n
 			await n8n.importCredentials(folder, credentials);
 			await n8n.importWorkflows(folder, workflows);
 			// n8n 1.x has no Publish: its CLI sets the workflows active before the start.
-			if (version.startsWith('1.'))
+			if (!publishes)
 				for (const workflow of workflows) await n8n.n8nCliOrThrow(folder, n8n.activateArgs(version, workflow.id));
 			server = await n8n.startN8n(folder, { env: { ...env, FST_WORKER: 'main' } });
 			reaper.guardGroup(server.process.pid);
 		}
 		await n8n.setupOwner(server.url, OWNER);
-		if (!version.startsWith('1.'))
+		if (publishes)
 			await n8n.publishWorkflows(
 				server.url,
 				await n8n.login(server.url, OWNER),
