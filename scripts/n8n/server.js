@@ -146,6 +146,13 @@ async function login(url, { email, password }) {
 		.join('; ');
 }
 
+/** A workflow as a running n8n stores it (GET /rest/workflows/:id, as the editor reads it); `cookie` from login(). */
+async function restWorkflow(url, cookie, id) {
+	const response = await n8nFetch(`${url}/rest/workflows/${id}`, { headers: { cookie } });
+	if (!response.ok) throw new Error(`workflow ${id}: HTTP ${response.status} ${await response.text()}`);
+	return (await response.json()).data;
+}
+
 /**
  * Publishes workflows on a running n8n 2.x as its editor's Publish button does: the current version from
  * GET /rest/workflows/:id, then POST /rest/workflows/:id/activate with it; `cookie` from login(). A running
@@ -154,9 +161,7 @@ async function login(url, { email, password }) {
  */
 async function publishWorkflows(url, cookie, ids) {
 	for (const id of ids) {
-		const current = await n8nFetch(`${url}/rest/workflows/${id}`, { headers: { cookie } });
-		if (!current.ok) throw new Error(`workflow ${id}: HTTP ${current.status} ${await current.text()}`);
-		const { versionId } = (await current.json()).data;
+		const { versionId } = await restWorkflow(url, cookie, id);
 		const answer = await n8nFetch(`${url}/rest/workflows/${id}/activate`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
@@ -187,6 +192,7 @@ module.exports = {
 	startN8n,
 	setupOwner,
 	login,
+	restWorkflow,
 	publishWorkflows,
 	signInUrl,
 };

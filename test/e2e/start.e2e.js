@@ -59,11 +59,7 @@ function startOnce(args, whileRunning) {
 const workflowId = () => local.exampleWorkflow().id;
 
 /** The example workflow as n8n stores it (GET /rest/workflows/:id). */
-async function storedWorkflow({ url, cookie }) {
-	const response = await n8n.n8nFetch(`${url}/rest/workflows/${workflowId()}`, { headers: { cookie } });
-	if (!response.ok) throw new Error(`GET workflow: HTTP ${response.status} ${await response.text()}`);
-	return (await response.json()).data;
-}
+const storedWorkflow = ({ url, cookie }) => n8n.restWorkflow(url, cookie, workflowId());
 
 /** Renames the example workflow as the editor saves it (PATCH /rest/workflows/:id). */
 async function rename({ url, cookie }, name) {
