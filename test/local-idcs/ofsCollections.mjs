@@ -51,10 +51,20 @@ export function makeUsers(count) {
 	}));
 }
 
+/** Where each status the stand-in answers is defined, as Field Service's `type` links it (429: RFC 6585). */
+const STATUS_TYPES = {
+	400: 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.1',
+	401: 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.2',
+	404: 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.5',
+	429: 'https://www.rfc-editor.org/rfc/rfc6585#section-4',
+	503: 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.5.4',
+};
+
+/** A Field Service problem body: `type`, `title`, `status` (a string, as Field Service writes it), `detail`. */
 export function problem(ctx, status, title, detail) {
 	ctx.status = status;
 	ctx.body = {
-		type: `http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.${status - 399}`,
+		type: STATUS_TYPES[status],
 		title,
 		status: String(status),
 		detail,

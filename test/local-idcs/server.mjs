@@ -233,14 +233,8 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 }
 
 function ofsUnauthorized(ctx, detail) {
-	ctx.status = 401;
 	ctx.set('WWW-Authenticate', 'Bearer');
-	ctx.body = {
-		type: 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.2',
-		title: 'Unauthorized',
-		status: '401',
-		detail,
-	};
+	problem(ctx, 401, 'Unauthorized', detail);
 }
 
 /**
