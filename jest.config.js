@@ -9,4 +9,8 @@ module.exports = {
 	globalSetup: '<rootDir>/test/support/globalSetup.js',
 	globalTeardown: '<rootDir>/test/support/globalTeardown.js',
 	testTimeout: 30_000,
+	// Jest's default is one worker fewer than the cores, which on 2 cores runs every file in one process
+	// with a core left idle: 62 s. Two workers: 35 s (571 tests; 53 s with both cores busy elsewhere). The
+	// files share the local IDCS and never its logs (each test mints refresh tokens of its own).
+	maxWorkers: '100%',
 };
