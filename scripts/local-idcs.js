@@ -16,8 +16,7 @@ const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
 
 /**
  * Starts the local IDCS (its own Node process, 127.0.0.1). Resolves its ready line plus admin
- * helpers: mintRefreshToken, revoke, requests, tokenRequests, stats, clearRequests, setConfig,
- * ofsRequests, revokeAccessTokens, stop.
+ * helpers (see attachIdcs) and stop.
  */
 async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris = [], activities } = {}) {
 	const args = [];
@@ -26,14 +25,28 @@ async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris =
 	if (accessTokenTtl) args.push('--access-token-ttl', String(accessTokenTtl));
 	if (refreshTokenTtl) args.push('--refresh-token-ttl', String(refreshTokenTtl));
 	for (const uri of redirectUris) args.push('--redirect-uri', uri);
-	const idcs = await startLocalIdcsProcess(args);
+	const { process: child, stop, ...ready } = await startLocalIdcsProcess(args);
 	// Not left behind when the caller exits without stopping it.
-	const killOnExit = () => idcs.process.kill('SIGKILL');
+	const killOnExit = () => child.kill('SIGKILL');
 	process.once('exit', killOnExit);
-	idcs.process.once('exit', () => process.removeListener('exit', killOnExit));
+	child.once('exit', () => process.removeListener('exit', killOnExit));
+	return {
+		...attachIdcs(ready),
+		process: child,
+		/** Its ready line (issuer, port, clients): what attachIdcs takes in another process. */
+		ready,
+		stop: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : stop()),
+	};
+}
 
+/**
+ * A local IDCS another process started, from its ready line: issuer, clients, and the admin
+ * helpers mintRefreshToken, revoke, requests, tokenRequests, stats, clearRequests, setConfig,
+ * ofsRequests, revokeAccessTokens.
+ */
+function attachIdcs(ready) {
 	const admin = async (route, body) => {
-		const response = await fetch(`${idcs.issuer}/__admin/${route}`, {
+		const response = await fetch(`${ready.issuer}/__admin/${route}`, {
 			method: body === undefined ? 'GET' : 'POST',
 			headers: body === undefined ? undefined : { 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
@@ -41,10 +54,10 @@ async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris =
 		if (!response.ok) throw new Error(`local IDCS admin ${route}: HTTP ${response.status} ${await response.text()}`);
 		return response.json();
 	};
-	const stop = idcs.stop;
-	return Object.assign(idcs, {
-		tokenUrl: `${idcs.issuer}/oauth2/v1/token`,
-		ofsBaseUrl: idcs.issuer,
+	return {
+		...ready,
+		tokenUrl: `${ready.issuer}/oauth2/v1/token`,
+		ofsBaseUrl: ready.issuer,
 		/** A new grant's refresh token for client 'basic' | 'post' | 'mobile'. */
 		mintRefreshToken: async (client = 'basic', scope = `${RESOURCE_SCOPE} offline_access`) =>
 			(await admin('refresh-tokens', { client, scope })).refresh_token,
@@ -57,8 +70,10 @@ async function startIdcs({ port, accessTokenTtl, refreshTokenTtl, redirectUris =
 		/** The OFS stand-in's request log, and a revocation of every access token it has accepted so far. */
 		ofsRequests: () => admin('ofs/requests'),
 		revokeAccessTokens: () => admin('ofs/revoke-tokens', {}),
-		stop: () => (idcs.process.exitCode !== null || idcs.process.signalCode !== null ? Promise.resolve() : stop()),
-	});
+		/** The local Field Service application (instance, client, key) and the signing keys. */
+		fieldService: () => admin('field-service'),
+		signingKeys: () => admin('signing-keys'),
+	};
 }
 
 /** A token request as the registered client sends it (Basic header, body secret, or client_id only). */
@@ -160,6 +175,7 @@ module.exports = {
 	OFS_PLACEHOLDER,
 	RESOURCE_SCOPE,
 	startIdcs,
+	attachIdcs,
 	tokenRequest,
 	connectedCredentialData,
 	credential,

@@ -29,7 +29,7 @@ function streamed(response, body) {
 	response.end('data: [DONE]\n\n');
 }
 
-async function startChatModel() {
+async function startChatModel(port = 0) {
 	const received = [];
 	const server = http.createServer((request, response) => {
 		let text = '';
@@ -58,7 +58,7 @@ async function startChatModel() {
 			else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${server.address().port}`;
 	return {
 		url,

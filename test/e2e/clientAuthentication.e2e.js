@@ -1,53 +1,12 @@
 // Refresh token given by field (mapped with {{ $env.FST_REFRESH_TOKEN }}), one workflow per client
 // authentication, against local IDCS clients registered for exactly that method (enforced there).
-const {
-	n8n,
-	local,
-	TOKEN_NODE,
-	MESSAGES,
-	newUserFolder,
-	tokenWorkflow,
-	REFRESH_TOKEN_FROM_ENV,
-	envWithRefreshToken,
-	clientCredentialData,
-	expectSuccess,
-} = require('./helpers');
+const { n8n, local, TOKEN_NODE, MESSAGES, prepared, envWithRefreshToken, expectSuccess } = require('./helpers');
 
 let idcs;
 let folder;
 
-// workflow id -> [credential (local client), clientAuthentication parameter]
-const WORKFLOWS = {
-	authBasicHeader1: ['basic', 'basic'],
-	authBodyFields01: ['post', 'body'],
-	authNonePublic01: ['mobile', 'none'],
-	authWrongMethod1: ['basic', 'body'],
-};
-const credentialId = (client) => `authCred-${client}`;
-
-beforeAll(async () => {
-	idcs = await local.startIdcs();
-	folder = newUserFolder();
-	await n8n.importCredentials(
-		folder,
-		['basic', 'post', 'mobile'].map((client) =>
-			local.credential(credentialId(client), `local ${client}`, clientCredentialData(idcs, client)),
-		),
-	);
-	await n8n.importWorkflows(
-		folder,
-		Object.entries(WORKFLOWS).map(([id, [client, clientAuthentication]]) =>
-			tokenWorkflow(id, credentialId(client), {
-				refreshTokenSource: 'parameter',
-				refreshToken: REFRESH_TOKEN_FROM_ENV,
-				clientAuthentication,
-			}),
-		),
-	);
-});
-
-afterAll(async () => {
-	await idcs?.stop();
+beforeAll(() => {
+	({ idcs, folder } = prepared('clientAuthentication'));
 });
 
 /** The token endpoint requests that presented `refreshToken`. */

@@ -1,42 +1,18 @@
 // Refresh token from the connected credential: every refresh goes through n8n's own credential
 // refresh, which must write each rotated (single-use) refresh token back into the database, or the
 // next execution (a new n8n process) would present a used one and IDCS would revoke the grant.
-const { n8n, local, TOKEN_NODE, newUserFolder, tokenWorkflow, expectSuccess } = require('./helpers');
+const { n8n, local, TOKEN_NODE, prepared, expectSuccess } = require('./helpers');
 
 const HTTP_NODE = 'List OFS resources';
 const RUNS = 10;
 
-let idcs;
+let idcs; // access tokens live 3349 s, as IDCS's
 let folder;
-let connected; // the credential's data as imported
-let credentialRef;
+let connected; // the credential's data as imported (fixtures/credentialSource.js)
 
 beforeAll(async () => {
-	idcs = await local.startIdcs(); // access tokens live 3349 s, as IDCS's
-	folder = newUserFolder();
-	credentialRef = local.exampleCredentialRef();
-	connected = await local.connectedCredentialData(idcs, { client: 'basic' });
-	await n8n.importCredentials(folder, [
-		local.credential(credentialRef.id, credentialRef.name, connected),
-		local.credential('credSourcePost01', 'local post', await local.connectedCredentialData(idcs, { client: 'post' })),
-	]);
-	await n8n.importWorkflows(folder, [
-		tokenWorkflow('credNoReuse00001', credentialRef.id, {
-			refreshTokenSource: 'credential',
-			options: { reuseToken: false },
-		}),
-		tokenWorkflow('credReuse0000001', credentialRef.id, { refreshTokenSource: 'credential' }),
-		tokenWorkflow('credPostBody0001', 'credSourcePost01', {
-			refreshTokenSource: 'credential',
-			options: { reuseToken: false },
-		}),
-		local.exampleWorkflowFor(idcs.ofsBaseUrl),
-	]);
+	({ idcs, folder, connected } = prepared('credentialSource'));
 	await idcs.clearRequests();
-});
-
-afterAll(async () => {
-	await idcs?.stop();
 });
 
 const refreshRequests = async (clientId) =>

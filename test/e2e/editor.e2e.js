@@ -2,46 +2,23 @@
 // the package's types in the editor, and "Connect my account" through n8n's own OAuth2 callback
 // against the local IDCS, whose refresh token the node then uses from the CLI.
 const { authorizeHeadlessly } = require('../local-idcs/authorize');
-const {
-	n8n,
-	local,
-	TOKEN_NODE,
-	newUserFolder,
-	tokenWorkflow,
-	clientCredentialData,
-	expectSuccess,
-} = require('./helpers');
+const { CREDENTIAL_ID } = require('./fixtures/editor');
+const { n8n, local, TOKEN_NODE, prepared, preparation, expectSuccess } = require('./helpers');
 
 const OWNER = { email: 'e2e-owner@example.com', password: 'E2eOwner-pass1', firstName: 'E2E', lastName: 'Owner' };
-const CREDENTIAL_ID = 'editorConnect001';
 
 let idcs;
 let folder;
 let server;
-let port;
 
 beforeAll(async () => {
-	port = await n8n.freePort();
-	idcs = await local.startIdcs({ redirectUris: [`http://127.0.0.1:${port}/rest/oauth2-credential/callback`] });
-	folder = newUserFolder();
-	// Not connected yet: no oauthTokenData.
-	await n8n.importCredentials(
-		folder,
-		local.credential(CREDENTIAL_ID, 'to connect', clientCredentialData(idcs, 'basic')),
-	);
-	await n8n.importWorkflows(
-		folder,
-		tokenWorkflow('editorWorkflow01', CREDENTIAL_ID, {
-			refreshTokenSource: 'credential',
-			options: { reuseToken: false },
-		}),
-	);
-	server = await n8n.startN8n(folder, { port });
+	let ports;
+	({ idcs, folder, ports } = prepared('editor'));
+	server = await n8n.startN8n(folder, { port: ports.n8n });
 });
 
 afterAll(async () => {
 	await server?.stop();
-	await idcs?.stop();
 });
 
 let cookie;
@@ -57,9 +34,12 @@ test('the owner is created through POST /rest/owner/setup and can log in; a seco
 	});
 	expect(again.ok).toBe(false);
 	expect(await n8n.setupOwner(server.url, OWNER)).toBe('existing');
-	// The imported credential and workflow belong to the owner (the CLI imported them into the owner's project).
+	// The imported credentials belong to the owner (the CLI imported them into the owner's project): this
+	// file's, and those globalSetup imported for the other files into the same template.
 	const credentials = await (await n8n.n8nFetch(`${server.url}/rest/credentials`, { headers: { cookie } })).json();
-	expect(credentials.data.map((c) => [c.id, c.type])).toEqual([[CREDENTIAL_ID, 'idcsOAuth2Api']]);
+	const listed = credentials.data.map((c) => [c.id, c.type]);
+	expect(listed).toContainEqual([CREDENTIAL_ID, 'idcsOAuth2Api']);
+	expect(listed.sort()).toEqual([...preparation().imported.credentials].sort());
 });
 
 test('the editor knows the credential type (extends oAuth2Api) and the node type', async () => {

@@ -6,128 +6,18 @@
 const fs = require('fs');
 const path = require('path');
 
-const {
-	n8n,
-	local,
-	newUserFolder,
-	expectSuccess,
-	findSecrets,
-	filesUnder,
-	fieldServiceCredential,
-} = require('./helpers');
+const { n8n, prepared, expectSuccess, findSecrets, filesUnder } = require('./helpers');
 
-const WORKFLOW_ID = 'fieldServiceWays1';
-const FIELD_SERVICE_TYPE = `${n8n.PACKAGE_NAME}.fieldService`;
-const CREDENTIALS = {
-	connected: 'fsNodeConnected1',
-	service: 'fsNodeService001',
-	clientCredentials: 'fsNodeCcCred0001',
-	fieldService: 'fsNodeOfsApp0001',
-};
-// Each way to a token: its credential, by id and type.
-const WAYS = {
-	idcsConnected: [CREDENTIALS.connected, n8n.CREDENTIAL_TYPE],
-	idcsClientCredentials: [CREDENTIALS.service, n8n.CREDENTIAL_TYPE],
-	idcsClientCredentialsApi: [CREDENTIALS.clientCredentials, 'idcsClientCredentialsOAuth2Api'],
-	fieldServiceToken: [CREDENTIALS.fieldService, 'oracleFieldServiceApi'],
-	fieldServiceBasic: [CREDENTIALS.fieldService, 'oracleFieldServiceApi'],
-};
-const ACTIVITIES = 'Activities of December';
+const { WORKFLOW_ID, WAYS, ACTIVITIES } = require('./fixtures/fieldService');
 
 let idcs;
 let folder;
 let fieldService;
 let connected;
 
-function fieldServiceNode(name, index, authentication, parameters) {
-	const [credentialId, credentialType] = WAYS[authentication];
-	return {
-		id: `fs-node-${index}`,
-		name,
-		type: FIELD_SERVICE_TYPE,
-		typeVersion: 1,
-		position: [240, index * 160],
-		parameters: {
-			authentication,
-			...(authentication.startsWith('idcs') ? { instanceUrl: idcs.ofsBaseUrl } : {}),
-			...parameters,
-		},
-		credentials: { [credentialType]: { id: credentialId, name: credentialId } },
-	};
-}
-
-function workflow() {
-	const trigger = 'Manual Trigger';
-	const nodes = [
-		...Object.keys(WAYS).map((way, index) =>
-			fieldServiceNode(way, index, way, { resource: 'resource', operation: 'getMany', returnAll: true }),
-		),
-		fieldServiceNode(ACTIVITIES, Object.keys(WAYS).length, 'idcsConnected', {
-			resource: 'activity',
-			operation: 'getMany',
-			resources: 'FS-TECH-0042',
-			dateFrom: '2026-12-01',
-			dateTo: '2026-12-31',
-			returnAll: true,
-		}),
-	];
-	return {
-		id: WORKFLOW_ID,
-		name: 'e2e Field Service node, every way to a token',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'fs-trigger',
-				name: trigger,
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			...nodes,
-		],
-		connections: {
-			[trigger]: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
-		},
-	};
-}
-
 beforeAll(async () => {
-	idcs = await local.startIdcs();
-	folder = newUserFolder();
-	fieldService = await (await fetch(`${idcs.issuer}/__admin/field-service`)).json();
-	connected = await local.connectedCredentialData(idcs, { client: 'basic' });
-	const { service } = idcs.clients;
-	await n8n.importCredentials(folder, [
-		local.credential(CREDENTIALS.connected, 'connected', connected),
-		local.credential(CREDENTIALS.service, 'service', {
-			domainUrl: idcs.issuer,
-			clientId: service.clientId,
-			clientSecret: service.clientSecret,
-			resourceScope: local.RESOURCE_SCOPE,
-			authentication: 'header',
-		}),
-		{
-			id: CREDENTIALS.clientCredentials,
-			name: 'client credentials',
-			type: 'idcsClientCredentialsOAuth2Api',
-			data: {
-				domainUrl: idcs.issuer,
-				clientId: idcs.clients.servicePost.clientId,
-				clientSecret: idcs.clients.servicePost.clientSecret,
-				resourceScope: local.RESOURCE_SCOPE,
-				authentication: 'body',
-			},
-		},
-		fieldServiceCredential(CREDENTIALS.fieldService, idcs, fieldService),
-	]);
-	await n8n.importWorkflows(folder, workflow());
+	({ idcs, folder, fieldService, connected } = prepared('fieldService'));
 	await idcs.clearRequests();
-});
-
-afterAll(async () => {
-	await idcs?.stop();
 });
 
 test('every way to a token lists the resources; 31 days of activities page by 100; nothing secret anywhere', async () => {

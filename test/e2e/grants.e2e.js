@@ -1,112 +1,20 @@
 // Each way to a token beyond the refresh token, once, in real n8n with the package installed from
 // `npm pack`: client credentials, a user assertion with a client assertion, and Field Service's own
 // token service; and the Oracle Field Service API credential authenticating n8n's HTTP Request node.
-const {
-	n8n,
-	local,
-	TOKEN_NODE,
-	newUserFolder,
-	tokenWorkflow,
-	expectSuccess,
-	fieldServiceCredential,
-} = require('./helpers');
+const { n8n, TOKEN_NODE, prepared, expectSuccess } = require('./helpers');
 
 const RESOURCE_SCOPE = 'urn:opc:resource:consumer::all';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const FIELD_SERVICE_TYPE = 'oracleFieldServiceApi';
-const CLIENT_CREDENTIALS_TYPE = 'idcsClientCredentialsOAuth2Api';
 
 let idcs;
 let folder;
 let fieldService;
 
-const admin = async (route) => (await fetch(`${idcs.issuer}/__admin/${route}`)).json();
 const ofsApiStatus = async (authorization) =>
 	(await fetch(`${idcs.issuer}/rest/ofscCore/v1/resources`, { headers: { authorization } })).status;
 
-/** A workflow whose token node uses the Oracle Field Service API credential instead. */
-function fieldServiceWorkflow(id, parameters) {
-	const workflow = tokenWorkflow(id, 'grantsFsCred0001', { operation: 'getFieldServiceToken', ...parameters });
-	const node = workflow.nodes.find((n) => n.name === TOKEN_NODE);
-	node.credentials = { [FIELD_SERVICE_TYPE]: { id: 'grantsFsCred0001', name: 'grantsFsCred0001' } };
-	return workflow;
-}
-
-/** Manual Trigger -> HTTP Request to the OFS API, authenticated by a credential of this package alone. */
-function httpRequestWorkflow(id, credentialType = FIELD_SERVICE_TYPE, credentialId = 'grantsFsCred0001') {
-	const workflow = fieldServiceWorkflow(id, {});
-	const node = workflow.nodes.find((n) => n.name === TOKEN_NODE);
-	Object.assign(node, {
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'GET',
-			url: `${idcs.issuer}/rest/ofscCore/v1/resources`,
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: credentialType,
-			options: {},
-		},
-		credentials: { [credentialType]: { id: credentialId, name: credentialId } },
-	});
-	return workflow;
-}
-
-beforeAll(async () => {
-	idcs = await local.startIdcs();
-	folder = newUserFolder();
-	const keys = await admin('signing-keys');
-	fieldService = await admin('field-service');
-	const { service, servicePost, signed } = idcs.clients;
-	await n8n.importCredentials(folder, [
-		local.credential('grantsService001', 'local service', {
-			domainUrl: idcs.issuer,
-			clientId: service.clientId,
-			clientSecret: service.clientSecret,
-			resourceScope: RESOURCE_SCOPE,
-			authentication: 'header',
-		}),
-		local.credential('grantsSigned0001', 'local signed', {
-			domainUrl: idcs.issuer,
-			clientId: signed.clientId,
-			clientSecret: '',
-			resourceScope: RESOURCE_SCOPE,
-			signingPrivateKey: keys.signed[0].privateKey,
-			signingKeyId: keys.signed[0].alias,
-		}),
-		{
-			id: 'grantsCcCred0001',
-			name: 'grantsCcCred0001',
-			type: CLIENT_CREDENTIALS_TYPE,
-			data: {
-				domainUrl: idcs.issuer,
-				clientId: servicePost.clientId,
-				clientSecret: servicePost.clientSecret,
-				resourceScope: `${RESOURCE_SCOPE} offline_access`,
-				authentication: 'body',
-			},
-		},
-		fieldServiceCredential('grantsFsCred0001', idcs, fieldService, { withKey: true }),
-	]);
-	await n8n.importWorkflows(folder, [
-		tokenWorkflow('grantsClientCred', 'grantsService001', { operation: 'getClientCredentialsToken' }),
-		tokenWorkflow('grantsUserAssert', 'grantsSigned0001', {
-			operation: 'getUserAssertionToken',
-			userName: 'ofs.technician',
-			clientAuthentication: 'clientAssertion',
-		}),
-		fieldServiceWorkflow('grantsFsSecret01', {}),
-		fieldServiceWorkflow('grantsFsUserJwt1', {
-			fieldServiceGrant: 'jwtAssertion',
-			actAs: 'user',
-			userLogin: 'tech.0042',
-		}),
-		httpRequestWorkflow('grantsFsHttpReq1'),
-		httpRequestWorkflow('grantsCcHttpReq1', CLIENT_CREDENTIALS_TYPE, 'grantsCcCred0001'),
-	]);
-});
-
-afterAll(async () => {
-	await idcs?.stop();
+beforeAll(() => {
+	({ idcs, folder, fieldService } = prepared('grants'));
 });
 
 const tokenRequestsOf = async (clientId) =>
@@ -160,7 +68,7 @@ test('Get User Assertion Token with a client assertion: both JWTs signed with th
 test("Get Field Service Token: Field Service's token service with the client secret, and as a user with a JWT", async () => {
 	const [bySecret] = (await run('grantsFsSecret01')).output(TOKEN_NODE);
 	const [asUser] = (await run('grantsFsUserJwt1')).output(TOKEN_NODE);
-	const { requests } = await admin('field-service');
+	const { requests } = await idcs.fieldService();
 	expect(requests.map((r) => [r.grantType, r.status])).toEqual([
 		['client_credentials', 200],
 		[JWT_BEARER, 200],

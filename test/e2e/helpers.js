@@ -1,5 +1,5 @@
-// Shared by the e2e files: the template user folder from globalSetup, workflow builders, and a
-// search for secrets in files.
+// Shared by the e2e files: what globalSetup prepared for each file (its local IDCS, and a user folder
+// holding its credentials and workflows), the workflow builders, and a search for secrets in files.
 const fs = require('fs');
 const path = require('path');
 
@@ -10,84 +10,29 @@ const settings = JSON.parse(process.env.FST_E2E ?? 'null');
 if (!settings)
 	throw new Error('FST_E2E is not set: run these tests with `npm run test:e2e` (its globalSetup prepares n8n)');
 
-const TOKEN_NODE = 'Field Service Token';
-
 const MESSAGES = {
 	invalid_grant:
 		'The refresh token or authorization code was rejected: it is expired, revoked or already used (invalid_grant)',
 	invalid_client: 'IDCS did not accept the client credentials (invalid_client)',
 };
 
-/** A copy of the template user folder (package installed, database migrated). */
+const builders = require('./builders');
+
+/** A copy of the template user folder (package installed, every file's credentials and workflows imported). */
 const newUserFolder = () => n8n.copyUserFolder(n8n.userFolder(settings.template), settings.workDir, 'user-');
 
-/** Manual Trigger -> Field Service Token with `parameters`, using credential `credentialId`. */
-function tokenWorkflow(id, credentialId, parameters) {
-	const trigger = 'Manual Trigger';
-	return {
-		id,
-		name: `e2e ${id}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: `${id}-trigger`,
-				name: trigger,
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: `${id}-token`,
-				name: TOKEN_NODE,
-				type: n8n.NODE_TYPE,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: { operation: 'refreshAccessToken', ...parameters },
-				credentials: { [n8n.CREDENTIAL_TYPE]: { id: credentialId, name: credentialId } },
-			},
-		],
-		connections: { [trigger]: { main: [[{ node: TOKEN_NODE, type: 'main', index: 0 }]] } },
-	};
-}
-
-/** Refresh token given by field, mapped from the environment (n8n must allow $env in nodes). */
-const REFRESH_TOKEN_FROM_ENV = '={{ $env.FST_REFRESH_TOKEN }}';
-const envWithRefreshToken = (refreshToken) => ({
-	N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
-	FST_REFRESH_TOKEN: refreshToken,
-});
-
-/** The plain credential data for a client that is not connected (refresh token given by field). */
-function clientCredentialData(idcs, client) {
-	const { clientId, clientSecret, authMethod } = idcs.clients[client];
-	return {
-		domainUrl: idcs.issuer,
-		clientId,
-		clientSecret: clientSecret ?? '',
-		resourceScope: local.RESOURCE_SCOPE,
-		authentication: authMethod === 'client_secret_post' ? 'body' : 'header',
-	};
-}
+/** What globalSetup wrote: per fixture its local IDCS's ready line, ports and context; the import output. */
+const preparation = () => JSON.parse(fs.readFileSync(settings.prepared, 'utf8'));
 
 /**
- * An oracleFieldServiceApi credential for the local Field Service application (`fieldService`: what
- * GET /__admin/field-service answers), with its private key when `withKey`.
+ * The part of globalSetup's work that belongs to the file whose fixture is test/e2e/fixtures/<name>.js:
+ * { idcs (its local IDCS, see attachIdcs), folder (a copy of the template), ports, ...its context }.
  */
-const fieldServiceCredential = (id, idcs, fieldService, { withKey = false } = {}) => ({
-	id,
-	name: id,
-	type: 'oracleFieldServiceApi',
-	data: {
-		instanceUrl: idcs.issuer,
-		instance: fieldService.instance,
-		clientId: fieldService.clientId,
-		clientSecret: fieldService.clientSecret,
-		applicationId: fieldService.applicationId,
-		...(withKey ? { signingPrivateKey: fieldService.privateKey } : {}),
-	},
-});
+function prepared(name) {
+	const fixture = preparation().fixtures[name];
+	if (!fixture) throw new Error(`no fixture ${name} was prepared (test/e2e/fixtures/${name}.js)`);
+	return { idcs: local.attachIdcs(fixture.idcs), folder: newUserFolder(), ports: fixture.ports, ...fixture.context };
+}
 
 /** Every file under `dir` (recursively), but not below any of `skip` (absolute paths). */
 function filesUnder(dir, skip = []) {
@@ -124,18 +69,15 @@ function expectSuccess(result) {
 }
 
 module.exports = {
+	...builders,
 	expectSuccess,
 	settings,
 	n8n,
 	local,
-	TOKEN_NODE,
 	MESSAGES,
 	newUserFolder,
-	tokenWorkflow,
-	REFRESH_TOKEN_FROM_ENV,
-	envWithRefreshToken,
-	clientCredentialData,
-	fieldServiceCredential,
+	prepared,
+	preparation,
 	filesUnder,
 	findSecrets,
 	describeRun,

@@ -1,26 +1,12 @@
 // The package as n8n loads it from <user folder>/.n8n/nodes (npm pack + npm install, like
 // Settings > Community Nodes): its node type and its credential type.
-const {
-	n8n,
-	local,
-	TOKEN_NODE,
-	newUserFolder,
-	tokenWorkflow,
-	REFRESH_TOKEN_FROM_ENV,
-	envWithRefreshToken,
-	expectSuccess,
-} = require('./helpers');
+const { n8n, local, TOKEN_NODE, prepared, envWithRefreshToken, expectSuccess } = require('./helpers');
 
 let idcs;
 let folder;
 
-beforeAll(async () => {
-	idcs = await local.startIdcs();
-	folder = newUserFolder();
-});
-
-afterAll(async () => {
-	await idcs?.stop();
+beforeAll(() => {
+	({ idcs, folder } = prepared('package'));
 });
 
 test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken with its operations and credential', async () => {
@@ -59,23 +45,8 @@ test('n8n export:nodes lists n8n-nodes-field-service-token.fieldServiceToken wit
 });
 
 test('the idcsOAuth2Api credential type is loaded: from a credential holding only the domain URL, n8n derives the token URL and scope', async () => {
-	// No accessTokenUrl or scope in the stored data: only the credential type's hidden expressions make them.
-	const data = {
-		domainUrl: `${idcs.issuer}/oauth2/v1/anything?x=1`,
-		clientId: idcs.clients.basic.clientId,
-		clientSecret: idcs.clients.basic.clientSecret,
-		resourceScope: local.RESOURCE_SCOPE,
-	};
-	await n8n.importCredentials(folder, local.credential('pkgCredential0001', 'pkgCredential0001', data));
-	await n8n.importWorkflows(
-		folder,
-		tokenWorkflow('pkgWorkflow00001', 'pkgCredential0001', {
-			refreshTokenSource: 'parameter',
-			refreshToken: REFRESH_TOKEN_FROM_ENV,
-			clientAuthentication: 'credential',
-			options: { scope: '' },
-		}),
-	);
+	// The credential (fixtures/package.js) holds no accessTokenUrl or scope: only the credential type's hidden
+	// expressions make them.
 	const refreshToken = await idcs.mintRefreshToken('basic');
 
 	const result = await n8n.executeWorkflow(folder, 'pkgWorkflow00001', { env: envWithRefreshToken(refreshToken) });

@@ -6,14 +6,11 @@ const path = require('path');
 
 const {
 	n8n,
-	local,
 	TOKEN_NODE,
 	MESSAGES,
-	newUserFolder,
-	tokenWorkflow,
-	REFRESH_TOKEN_FROM_ENV,
+	prepared,
+	preparation,
 	envWithRefreshToken,
-	clientCredentialData,
 	expectSuccess,
 	filesUnder,
 	findSecrets,
@@ -22,7 +19,7 @@ const {
 let idcs;
 let folder;
 let connected;
-const cliOutput = {}; // name -> stdout + stderr of every n8n command this file runs
+const cliOutput = {}; // name -> stdout + stderr of every n8n command this file runs, and of globalSetup's imports
 const minted = [];
 let accessTokenOutput; // the successful run's access token: output by design, so stored with the execution
 
@@ -32,32 +29,13 @@ async function execute(name, workflowId, options) {
 	return result;
 }
 
-beforeAll(async () => {
-	idcs = await local.startIdcs();
-	folder = newUserFolder();
-	connected = await local.connectedCredentialData(idcs, { client: 'basic' });
+beforeAll(() => {
+	({ idcs, folder, connected } = prepared('secrets'));
 	minted.push(connected.oauthTokenData.refresh_token);
-	const imported = await n8n.importCredentials(folder, [
-		local.credential('secretsConnected', 'connected', connected),
-		local.credential('secretsField0001', 'by field', clientCredentialData(idcs, 'basic')),
-	]);
-	cliOutput.importCredentials = `${imported.stdout}\n${imported.stderr}`;
-	const workflows = await n8n.importWorkflows(folder, [
-		tokenWorkflow('secretsCredFlow1', 'secretsConnected', {
-			refreshTokenSource: 'credential',
-			options: { reuseToken: false },
-		}),
-		tokenWorkflow('secretsFieldFlow', 'secretsField0001', {
-			refreshTokenSource: 'parameter',
-			refreshToken: REFRESH_TOKEN_FROM_ENV,
-			clientAuthentication: 'basic',
-		}),
-	]);
-	cliOutput.importWorkflows = `${workflows.stdout}\n${workflows.stderr}`;
-});
-
-afterAll(async () => {
-	await idcs?.stop();
+	// globalSetup imported every file's credentials and workflows, this file's among them, in one command each.
+	const { imports } = preparation();
+	cliOutput.importCredentials = imports.credentials;
+	cliOutput.importWorkflows = imports.workflows;
 });
 
 test('credential source: after the refresh token n8n stored is revoked, the execution fails with the invalid_grant message', async () => {
