@@ -2,6 +2,7 @@
 // the way Settings > Community Nodes installs a community package.
 'use strict';
 
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -14,9 +15,52 @@ const PACKAGE_NAME = require(path.join(REPO_ROOT, 'package.json')).name;
 const NODE_TYPE = `${PACKAGE_NAME}.fieldServiceToken`;
 const CREDENTIAL_TYPE = 'idcsOAuth2Api';
 
+/** What `npm run build` compiles and copies from: tsc's and gulp's settings, the nodes and credentials. */
+const BUILD_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'gulpfile.js', 'nodes', 'credentials'];
+/** The inputs' hash and the built entry points' times, of the last build buildPackage made. */
+const BUILD_STAMP = path.join(REPO_ROOT, '.cache', 'build-stamp.json');
+
+function filesOf(root, entry) {
+	const full = path.join(root, entry);
+	if (!fs.statSync(full).isDirectory()) return [entry];
+	return fs
+		.readdirSync(full)
+		.sort()
+		.flatMap((name) => filesOf(root, path.join(entry, name)));
+}
+
+/**
+ * The stamp of the sources under `root` as they are and of its dist/ as it is: the inputs' hash and the
+ * modification times of the entry points package.json names (undefined when one is missing).
+ */
+function buildStamp(root = REPO_ROOT) {
+	const hash = crypto.createHash('sha256');
+	for (const file of BUILD_INPUTS.flatMap((entry) => filesOf(root, entry)))
+		hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file)));
+	const { n8n } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const outputs = {};
+	for (const file of [...n8n.nodes, ...n8n.credentials]) {
+		const stat = fs.statSync(path.join(root, file), { throwIfNoEntry: false });
+		if (!stat) return undefined;
+		outputs[file] = stat.mtimeMs;
+	}
+	return JSON.stringify({ inputs: hash.digest('hex'), outputs });
+}
+
+/**
+ * `npm run build`, unless dist/ is what this function built last from the same sources and nothing
+ * rebuilt it since (each suite's set-up builds, and CI runs several suites on one checkout).
+ */
 async function buildPackage() {
+	const current = buildStamp();
+	if (current && fs.existsSync(BUILD_STAMP) && fs.readFileSync(BUILD_STAMP, 'utf8') === current) {
+		log('dist/ is built from these sources already');
+		return;
+	}
 	log('npm run build');
 	await runOrThrow('npm', ['run', 'build'], { cwd: REPO_ROOT, env: cleanEnv() });
+	fs.mkdirSync(path.dirname(BUILD_STAMP), { recursive: true });
+	fs.writeFileSync(BUILD_STAMP, buildStamp());
 }
 
 /** `npm pack` of the repository into `destDir`; resolves the tarball's path. */
@@ -71,6 +115,7 @@ module.exports = {
 	PACKAGE_NAME,
 	NODE_TYPE,
 	CREDENTIAL_TYPE,
+	buildStamp,
 	buildPackage,
 	packPackage,
 	buildAndPack,
