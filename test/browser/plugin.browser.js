@@ -126,8 +126,8 @@ beforeAll(async () => {
 	// published, their webhooks allowing the plugin's own origin as docs/ofs-plugin.md says.
 	const backEnd = local.pluginBackEndFor(idcs, host.pluginOrigin);
 	await n8n.importCredentials(shared.folder, backEnd.credentials);
+	await n8n.importWorkflows(shared.folder, backEnd.workflows);
 	for (const workflow of backEnd.workflows) {
-		await n8n.importWorkflows(shared.folder, workflow);
 		const { versionId } = await rest('GET', `/rest/workflows/${workflow.id}`);
 		await rest('POST', `/rest/workflows/${workflow.id}/activate`, { versionId });
 	}
