@@ -1,7 +1,7 @@
 // The same bursts in n8n's regular mode (one process, SQLite), for comparison with queue mode, and on
 // any n8n this suite is given: `N8N_VERSION=1.123.81 npm run test:queue -- regularMode` proves the
 // node on n8n 1.x, which has no refresh lease.
-const { run: scaleOut, rowsOf, summaryOf } = require('./scaleOut');
+const { run: scaleOut, rowsOf, summaryOf, EXECUTIONS } = require('./scaleOut');
 
 let run;
 
@@ -13,7 +13,7 @@ describe('Field Service Token, credential source, in regular mode', () => {
 	it('succeeds every time with one token call per burst and no refresh while the token is valid', () => {
 		const summary = summaryOf(run, 'credentialSource');
 		expect(summary).toMatchObject({
-			executions: 250,
+			executions: EXECUTIONS,
 			failed: 0,
 			api401: 0,
 			invalidGrant: 0,
@@ -30,7 +30,7 @@ describe('Field Service Token, field source (one refresh token), in regular mode
 	it('succeeds every time with one token call per burst and keeps the grant', () => {
 		const summary = summaryOf(run, 'fieldSource');
 		expect(summary).toMatchObject({
-			executions: 250,
+			executions: EXECUTIONS,
 			failed: 0,
 			api401: 0,
 			invalidGrant: 0,
@@ -47,8 +47,8 @@ describe('Field Service Token, Get Client Credentials Token (no refresh token), 
 	it('succeeds every time with one token call per burst', () => {
 		const summary = summaryOf(run, 'clientCredentials');
 		expect(summary).toMatchObject({
-			executions: 250,
-			ok: 250,
+			executions: EXECUTIONS,
+			ok: EXECUTIONS,
 			failed: 0,
 			api401: 0,
 			invalidGrant: 0,
