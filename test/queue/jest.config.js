@@ -12,6 +12,7 @@ module.exports = {
 	globalTeardown: '<rootDir>/test/queue/globalTeardown.js',
 	// One file at a time: each runs n8n processes that take the machine's cores.
 	maxWorkers: 1,
+	testSequencer: '<rootDir>/test/queue/sequencer.js',
 	testTimeout: 600_000,
 	slowTestThreshold: 300,
 	verbose: true,
