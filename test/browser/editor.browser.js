@@ -458,8 +458,12 @@ test("the Field Service Token node's output in the editor shows the token, autho
 		await visible(output.getByTestId('node-run-status-success'), "the output panel's success mark");
 		expect((await output.getByTestId('ndv-items-count').innerText()).trim()).toBe('1 item');
 
-		// Table view (n8n's default here): one row under the column names.
-		const headers = (await output.locator('table thead th').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+		// Table view (n8n's default here): one row under the column names. The item count can show before
+		// the table is drawn (seen on a busy machine): its column names are waited for.
+		const headers = await until(async () => {
+			const names = (await output.locator('table thead th').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+			return names.length ? names : undefined;
+		}, 'the output table shows no column names');
 		const cells = (await output.locator('table tbody tr').first().locator('td').allInnerTexts()).map((text) =>
 			text.trim(),
 		);
