@@ -3,16 +3,6 @@
 // then the Field Service plugin with n8n as its back end.
 'use strict';
 
-const Sequencer = require('@jest/test-sequencer').default;
+const { fileOrder } = require('../support/fileOrder');
 
-const ORDER = ['installer.browser.js', 'editor.browser.js', 'plugin.browser.js'];
-const rank = (test) => {
-	const index = ORDER.findIndex((name) => test.path.endsWith(name));
-	return index < 0 ? ORDER.length : index;
-};
-
-module.exports = class BrowserOrder extends Sequencer {
-	sort(tests) {
-		return [...tests].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
-	}
-};
+module.exports = fileOrder(['installer.browser.js', 'editor.browser.js', 'plugin.browser.js']);

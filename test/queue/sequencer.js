@@ -5,16 +5,6 @@
 // suite ends.
 'use strict';
 
-const Sequencer = require('@jest/test-sequencer').default;
+const { fileOrder } = require('../support/fileOrder');
 
-const ORDER = ['regularMode.queue.js', 'queueMode.queue.js'];
-const rank = (test) => {
-	const index = ORDER.findIndex((name) => test.path.endsWith(name));
-	return index < 0 ? ORDER.length : index;
-};
-
-module.exports = class ScaleOutOrder extends Sequencer {
-	sort(tests) {
-		return [...tests].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
-	}
-};
+module.exports = fileOrder(['regularMode.queue.js', 'queueMode.queue.js']);
