@@ -5,7 +5,6 @@
 // so that drift and order hit them alike; medians and 90th percentiles of `runs` rounds.
 'use strict';
 
-const h = require('./lib/harness');
 const { admin, median, quantile, postRefreshGrant } = require('./lib/util');
 
 /** A reproducible sequence of numbers in [0, 1) (mulberry32). */
@@ -60,6 +59,8 @@ async function tokenPair(idcs, client) {
 }
 
 module.exports = async function overhead({ idcs, runs, warmup }) {
+	// Loaded here, not at the top: the harness loads the compiled node, which must be built first.
+	const h = require('./lib/harness');
 	const client = idcs.clients.basic;
 	h.tokenCache.clear();
 	await admin(idcs.issuer, 'requests/clear', {});
@@ -238,3 +239,24 @@ module.exports = async function overhead({ idcs, runs, warmup }) {
 		})),
 	};
 };
+
+// `node bench/overhead.js`: section 2 alone (builds dist/ first when it is stale), on a local IDCS of its own.
+if (require.main === module) {
+	const { QUICK } = require('./lib/util');
+	(async () => {
+		await require('../scripts/n8n').buildPackage();
+		const idcs = await require('../scripts/local-idcs').startIdcs();
+		try {
+			const result = await module.exports({ idcs, runs: QUICK ? 300 : 1000, warmup: 200 });
+			process.stdout.write(`${require('./report').overheadSection(result)}\n`);
+		} finally {
+			await idcs.stop();
+		}
+	})().then(
+		() => process.exit(0),
+		(error) => {
+			process.stderr.write(`[bench overhead] FAILED: ${error.stack ?? error}\n`);
+			process.exit(1);
+		},
+	);
+}

@@ -444,4 +444,4 @@ function render(results) {
 	return parts.join('\n');
 }
 
-module.exports = { render, listingSection };
+module.exports = { render, listingSection, overheadSection };
