@@ -206,23 +206,9 @@ module.exports = listing;
 // `node bench/listing.js`: this section alone (BENCH_QUICK=1: 2,000 activities), its table on stdout.
 if (require.main === module) {
 	const { QUICK } = require('./lib/util');
-	const cleanups = [];
-	const log = (message) => process.stderr.write(`[bench listing] ${message}\n`);
-	const cleanup = async () => {
-		while (cleanups.length)
-			await cleanups
-				.pop()()
-				.catch((error) => log(`cleanup: ${error.message}`));
-	};
-	n8n.onSignals(cleanup);
-	listing({ activities: QUICK ? 2_000 : 10_000, rounds: 3, log, registerCleanup: (fn) => cleanups.push(fn) })
-		.then((result) => process.stdout.write(`${require('./report').listingSection(result)}\n`))
-		.then(
-			() => 0,
-			(error) => (log(`FAILED: ${error.stack ?? error}`), 1),
-		)
-		.then(async (code) => {
-			await cleanup();
-			process.exit(code);
-		});
+	require('./lib/alone').runAlone('listing', async ({ log, registerCleanup }) =>
+		require('./report').listingSection(
+			await listing({ activities: QUICK ? 2_000 : 10_000, rounds: 3, log, registerCleanup }),
+		),
+	);
 }

@@ -243,20 +243,10 @@ module.exports = async function overhead({ idcs, runs, warmup }) {
 // `node bench/overhead.js`: section 2 alone (builds dist/ first when it is stale), on a local IDCS of its own.
 if (require.main === module) {
 	const { QUICK } = require('./lib/util');
-	(async () => {
+	require('./lib/alone').runAlone('overhead', async ({ registerCleanup }) => {
 		await require('../scripts/n8n').buildPackage();
 		const idcs = await require('../scripts/local-idcs').startIdcs();
-		try {
-			const result = await module.exports({ idcs, runs: QUICK ? 300 : 1000, warmup: 200 });
-			process.stdout.write(`${require('./report').overheadSection(result)}\n`);
-		} finally {
-			await idcs.stop();
-		}
-	})().then(
-		() => process.exit(0),
-		(error) => {
-			process.stderr.write(`[bench overhead] FAILED: ${error.stack ?? error}\n`);
-			process.exit(1);
-		},
-	);
+		registerCleanup(() => idcs.stop());
+		return require('./report').overheadSection(await module.exports({ idcs, runs: QUICK ? 300 : 1000, warmup: 200 }));
+	});
 }
